@@ -1,0 +1,423 @@
+// flowsteer_top: the packet-steering core (docs/interfaces.md).
+//
+// Parameters:
+//   PARTITIONS      1..4 partitions (key, table, equal_ports_tm each).
+//   TM_BITS         1..8 bits per table entry (tm zero-extended to 8 bits).
+//   FLOW_ENABLE     SPEC 5 flow table. Not built yet (issue 6): the insertion
+//                   point is marked below; until then CAPS reports no flow
+//                   table, CTRL.FLOW_EN reads 0, FLOW_CMD is ignored and the
+//                   CNT_FLOW_* counters read 0, whatever this parameter says.
+//   FLOW_SETS_LOG2, FLOW_WAYS  geometry of that flow table (unused for now).
+//   HASH_CHUNKS     Toeplitz input consumed over this many cycles (area /
+//                   throughput trade, see fs_toeplitz). Hashed frames are at
+//                   least 5 beats long (34-byte IPv4 header minimum), so
+//                   HASH_CHUNKS <= 5 keeps line rate as long as the parser
+//                   answers at a constant delay after the deciding beat;
+//                   1 (default) has no constraint at all.
+//   FIFO_DEPTH_LOG2 depth of the egress data FIFO (beats) and of the decision
+//                   queues (frames). 8 = 256, one block RAM per 16 bits on
+//                   iCE40. Must be >= 6 for line rate (the decision of a frame
+//                   comes at most 32 beats + the latency after its first beat).
+//
+// Pipeline (cycle numbers from the deciding beat = the beat with tlast or
+// frame byte 255, whichever comes first, accepted in cycle 0):
+//   P                fs_parser res_valid (P = its PARSE_LATENCY)
+//   P+2              fs_classify result: partition, reason, hash input
+//   P+2+HL           Toeplitz hash (HL = 2, or HASH_CHUNKS+2 when chunked);
+//                    table lookup issued, commit-pending bookkeeping
+//   P+3+HL           table entry read (block RAM)    [flow table goes here]
+//   P+4+HL           decision register: pushed to the decision queues and
+//                    counted
+//   P+6+HL           decision beat on m_dec and first egress beat (when the
+//                    outputs are ready and, for egress, the beat is in)
+// so the decision latency is P + 8 cycles with HASH_CHUNKS = 1.
+//
+// Flow control: the frame is stored in the data FIFO while it is parsed;
+// s_axis_tready drops only when that FIFO is full, or, at a frame's first
+// beat, when the decision queues could not take one more frame. Egress
+// starts a frame when its decision is known, so frames longer than the FIFO
+// stream through (cut-through after byte 256).
+module flowsteer_top #(
+    parameter PARTITIONS      = 4,
+    parameter TM_BITS         = 8,
+    parameter FLOW_ENABLE     = 1,
+    parameter FLOW_SETS_LOG2  = 10,
+    parameter FLOW_WAYS       = 4,
+    parameter HASH_CHUNKS     = 1,
+    parameter FIFO_DEPTH_LOG2 = 8
+) (
+    input  wire        clk,
+    input  wire        rst,
+    input  wire [63:0] s_axis_tdata,
+    input  wire [7:0]  s_axis_tkeep,
+    input  wire        s_axis_tvalid,
+    output wire        s_axis_tready,
+    input  wire        s_axis_tlast,
+    output wire [63:0] m_axis_tdata,
+    output wire [7:0]  m_axis_tkeep,
+    output wire        m_axis_tvalid,
+    input  wire        m_axis_tready,
+    output wire        m_axis_tlast,
+    output wire [9:0]  m_axis_tdest,
+    output wire [63:0] m_dec_tdata,
+    output wire        m_dec_tvalid,
+    input  wire        m_dec_tready,
+    input  wire [15:0] s_axil_awaddr,  input wire s_axil_awvalid, output wire s_axil_awready,
+    input  wire [31:0] s_axil_wdata,   input wire [3:0] s_axil_wstrb,
+    input  wire        s_axil_wvalid,  output wire s_axil_wready,
+    output wire [1:0]  s_axil_bresp,   output wire s_axil_bvalid, input wire s_axil_bready,
+    input  wire [15:0] s_axil_araddr,  input wire s_axil_arvalid, output wire s_axil_arready,
+    output wire [31:0] s_axil_rdata,   output wire [1:0] s_axil_rresp,
+    output wire        s_axil_rvalid,  input wire s_axil_rready
+);
+    localparam HASH_LAT   = (HASH_CHUNKS == 1) ? 2 : HASH_CHUNKS + 2;
+    localparam FD         = FIFO_DEPTH_LOG2;
+    localparam [FD:0] DEPTH = 1 << FD;
+    localparam [3:0] PART_MASK = (4'b1 << PARTITIONS) - 4'b1;
+    localparam FLOW_BUILT = 0;          // becomes FLOW_ENABLE with issue 6
+    localparam [1:0] A_FORWARD = 2'd0;
+    localparam [3:0] R_EQUAL = 4'd6;
+
+    // ------------------------------------------------------------------
+    // CSR block
+    // ------------------------------------------------------------------
+    wire            cfg_promisc, cfg_flow_en;
+    wire [4*48-1:0] cfg_mac;
+    wire [3:0]      cfg_mac_valid;
+    wire [8*20-1:0] cfg_rules;
+    wire [4*8-1:0]  cfg_eqtm;
+    wire [4*320-1:0] cfg_keys;
+    wire            commit_valid;
+    wire [3:0]      commit_mask;
+    wire            flow_cmd_valid;
+    wire [31:0]     flow_cmd_data;
+    wire            counter_clear;
+    wire            status_pending, status_busy;
+    wire [15*32-1:0] cnt_flat;
+    wire [5*32-1:0] flow_cnt_flat = {5*32{1'b0}};
+    wire            tbl_req, tbl_we, tbl_active;
+    wire [1:0]      tbl_part;
+    wire [11:0]     tbl_index;
+    wire [7:0]      tbl_wdata, tbl_rdata;
+    reg             tbl_ack_reg;
+    reg  [3:0]      bank_active_reg;
+
+    fs_csr #(
+        .PARTITIONS(PARTITIONS), .TM_BITS(TM_BITS), .FLOW_ENABLE(FLOW_BUILT),
+        .FLOW_SETS_LOG2(FLOW_SETS_LOG2), .FLOW_WAYS(FLOW_WAYS)
+    ) u_csr (
+        .clk(clk), .rst(rst),
+        .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
+        .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),
+        .s_axil_wvalid(s_axil_wvalid), .s_axil_wready(s_axil_wready),
+        .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready),
+        .s_axil_araddr(s_axil_araddr), .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),
+        .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
+        .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
+        .cfg_promisc(cfg_promisc), .cfg_flow_en(cfg_flow_en),
+        .cfg_mac(cfg_mac), .cfg_mac_valid(cfg_mac_valid),
+        .cfg_rules(cfg_rules), .cfg_eqtm(cfg_eqtm), .cfg_keys(cfg_keys),
+        .commit_valid(commit_valid), .commit_mask(commit_mask),
+        .flow_cmd_valid(flow_cmd_valid), .flow_cmd_data(flow_cmd_data),
+        .counter_clear(counter_clear),
+        .status_bank(bank_active_reg), .status_pending(status_pending), .status_busy(status_busy),
+        .cnt_flat(cnt_flat), .flow_cnt_flat(flow_cnt_flat),
+        .tbl_req(tbl_req), .tbl_we(tbl_we), .tbl_active(tbl_active), .tbl_part(tbl_part),
+        .tbl_index(tbl_index), .tbl_wdata(tbl_wdata),
+        .tbl_ack(tbl_ack_reg), .tbl_rdata(tbl_rdata)
+    );
+
+    // ------------------------------------------------------------------
+    // Ingress: data FIFO, parser, per-frame bank tag
+    // ------------------------------------------------------------------
+    reg          sof_reg;              // the next accepted beat starts a frame
+    reg  [FD:0]  dec_out_reg;          // frames accepted, decision beat not yet out
+    reg  [FD:0]  eg_out_reg;           // frames accepted, last egress beat not yet out
+    wire         data_full, tag_full;
+    wire [FD:0]  data_count;
+
+    wire frame_room = (dec_out_reg < DEPTH) && (eg_out_reg < DEPTH) && !tag_full;
+    assign s_axis_tready = !data_full && (!sof_reg || frame_room);
+    wire in_fire  = s_axis_tvalid && s_axis_tready;
+    wire sof_fire = in_fire && sof_reg;
+
+    always @(posedge clk) begin
+        if (rst)
+            sof_reg <= 1'b1;
+        else if (in_fire)
+            sof_reg <= s_axis_tlast;
+    end
+
+    wire        d_valid;
+    wire [72:0] d_word;
+    wire        td_valid;
+    wire [9:0]  td_word;
+    wire        eg_fire = m_axis_tvalid && m_axis_tready;
+    fs_fifo #(.WIDTH(73), .DEPTH_LOG2(FD)) u_data_fifo (
+        .clk(clk), .rst(rst),
+        .wr_en(in_fire), .wr_data({s_axis_tlast, s_axis_tkeep, s_axis_tdata}),
+        .full(data_full), .count(data_count),
+        .rd_valid(d_valid), .rd_data(d_word), .rd_ready(m_axis_tready && td_valid)
+    );
+
+    wire         res_valid;
+    wire [1:0]   res_action;
+    wire [3:0]   res_reason;
+    wire [127:0] res_src_addr, res_dst_addr;
+    wire [7:0]   res_proto;
+    wire [15:0]  res_src_port, res_dst_port;
+    fs_parser u_parser (
+        .clk(clk), .rst(rst),
+        .beat_valid(in_fire), .beat_data(s_axis_tdata), .beat_keep(s_axis_tkeep), .beat_last(s_axis_tlast),
+        .cfg_promisc(cfg_promisc), .cfg_mac(cfg_mac), .cfg_mac_valid(cfg_mac_valid),
+        .res_valid(res_valid), .res_action(res_action), .res_reason(res_reason),
+        .res_src_addr(res_src_addr), .res_dst_addr(res_dst_addr),
+        .res_proto(res_proto), .res_src_port(res_src_port), .res_dst_port(res_dst_port)
+    );
+
+    // Bank tag: the active banks when the frame's first beat is accepted.
+    wire       tag_valid;
+    wire [3:0] tag_word;
+    fs_reg_fifo #(.WIDTH(4), .DEPTH_LOG2(3)) u_tag_fifo (
+        .clk(clk), .rst(rst),
+        .wr_en(sof_fire), .wr_data(bank_active_reg), .full(tag_full),
+        .rd_valid(tag_valid), .rd_data(tag_word), .rd_en(res_valid)
+    );
+
+    // ------------------------------------------------------------------
+    // Classify (SPEC 2 steps 9-11) and hash (SPEC 3)
+    // ------------------------------------------------------------------
+    wire         cls_valid, cls_hashed;
+    wire [1:0]   cls_action, cls_part;
+    wire [3:0]   cls_reason, cls_tag;
+    wire [7:0]   cls_eqtm;
+    wire [263:0] cls_hin;
+    fs_classify #(.PARTITIONS(PARTITIONS), .TAG_W(4)) u_classify (
+        .clk(clk), .rst(rst),
+        .in_valid(res_valid), .in_action(res_action), .in_reason(res_reason),
+        .in_src_addr(res_src_addr), .in_dst_addr(res_dst_addr), .in_proto(res_proto),
+        .in_src_port(res_src_port), .in_dst_port(res_dst_port), .in_tag(tag_word),
+        .cfg_rules(cfg_rules), .cfg_eqtm(cfg_eqtm),
+        .out_valid(cls_valid), .out_hashed(cls_hashed), .out_action(cls_action),
+        .out_reason(cls_reason), .out_part(cls_part), .out_eqtm(cls_eqtm),
+        .out_hin(cls_hin), .out_tag(cls_tag)
+    );
+
+    wire [1:0]   key_part = (PARTITIONS > 1) ? cls_part : 2'd0;
+    wire [319:0] key_sel  = cfg_keys[320*key_part +: 320];
+    wire         hash_valid;
+    wire [31:0]  hash;
+    fs_toeplitz #(.IN_BITS(264), .CHUNKS(HASH_CHUNKS)) u_toeplitz (
+        .clk(clk), .rst(rst),
+        .req_valid(cls_valid && cls_hashed), .req_data(cls_hin), .req_key(key_sel),
+        .hash_valid(hash_valid), .hash(hash)
+    );
+
+    // The rest of the frame's facts wait for the hash in a delay line.
+    wire        m_valid, m_hashed;
+    wire [1:0]  m_action, m_part;
+    wire [3:0]  m_reason, m_tag;
+    wire [7:0]  m_eqtm;
+    fs_delay #(.WIDTH(22), .STAGES(HASH_LAT)) u_meta_delay (
+        .clk(clk), .rst(rst),
+        .d({cls_valid, cls_hashed, cls_action, cls_reason, cls_part, cls_eqtm, cls_tag}),
+        .q({m_valid, m_hashed, m_action, m_reason, m_part, m_eqtm, m_tag})
+    );
+
+    // ------------------------------------------------------------------
+    // Table lookup, bank bookkeeping, host table port
+    // ------------------------------------------------------------------
+    reg        th_pend_reg, th_we_reg, th_active_reg;
+    reg [1:0]  th_part_reg, th_rd_part_reg;
+    reg [11:0] th_index_reg;
+    reg [7:0]  th_wdata_reg;
+    wire       th_bank = th_active_reg ? bank_active_reg[th_part_reg] : !bank_active_reg[th_part_reg];
+    wire [3:0] th_gnt;
+    wire [31:0] lk_tm_flat, host_rdata_flat;
+
+    genvar p;
+    generate
+        for (p = 0; p < 4; p = p + 1) begin : g_part
+            if (p < PARTITIONS) begin : g_tbl
+                fs_table #(.TM_BITS(TM_BITS)) u_table (
+                    .clk(clk),
+                    .lk_en(m_valid && m_hashed && m_part == p),
+                    .lk_bank(m_tag[p]),
+                    .lk_index(hash[11:0]),
+                    .lk_tm(lk_tm_flat[8*p +: 8]),
+                    .host_re(th_pend_reg && !th_we_reg && th_part_reg == p),
+                    .host_we(th_pend_reg && th_we_reg && th_part_reg == p),
+                    .host_bank(th_bank),
+                    .host_index(th_index_reg),
+                    .host_wdata(th_wdata_reg),
+                    .host_gnt(th_gnt[p]),
+                    .host_rdata(host_rdata_flat[8*p +: 8])
+                );
+            end else begin : g_none
+                assign lk_tm_flat[8*p +: 8]      = 8'd0;
+                assign host_rdata_flat[8*p +: 8] = 8'd0;
+                assign th_gnt[p]                 = 1'b0;
+            end
+        end
+    endgenerate
+
+    wire th_go = th_pend_reg && th_gnt[th_part_reg];
+    assign tbl_rdata = host_rdata_flat[8*th_rd_part_reg +: 8];
+
+    always @(posedge clk) begin
+        tbl_ack_reg <= !rst && th_go;
+        if (th_go)
+            th_rd_part_reg <= th_part_reg;
+        if (rst) begin
+            th_pend_reg <= 1'b0;
+        end else if (tbl_req) begin
+            th_pend_reg   <= 1'b1;
+            th_we_reg     <= tbl_we;
+            th_active_reg <= tbl_active;
+            th_part_reg   <= tbl_part;
+            th_index_reg  <= tbl_index;
+            th_wdata_reg  <= tbl_wdata;
+        end else if (th_go) begin
+            th_pend_reg <= 1'b0;
+        end
+    end
+
+    // COMMIT: flip the active bank now; frames already accepted keep their
+    // tag, and the commit is pending until all of them have done their
+    // lookups (lookups happen in frame order, so a count suffices).
+    reg  [8:0] inflight_reg;           // frames accepted, lookup not yet issued
+    reg  [8:0] pend_cnt_reg;           // of those, the ones tagged before the commit
+    reg  [8:0] undecided_reg;          // frames accepted, decision not yet made
+    wire       lookup_ev = m_valid;
+    wire [8:0] inflight_next = inflight_reg + {8'd0, sof_fire} - {8'd0, lookup_ev};
+    assign status_pending = (pend_cnt_reg != 9'd0);
+    assign status_busy    = (undecided_reg != 9'd0);
+
+    reg        dec_valid_reg;
+    always @(posedge clk) begin
+        if (rst) begin
+            bank_active_reg <= 4'd0;
+            inflight_reg    <= 9'd0;
+            pend_cnt_reg    <= 9'd0;
+            undecided_reg   <= 9'd0;
+        end else begin
+            inflight_reg  <= inflight_next;
+            undecided_reg <= undecided_reg + {8'd0, sof_fire} - {8'd0, dec_valid_reg};
+            if (commit_valid) begin
+                bank_active_reg <= bank_active_reg ^ (commit_mask & PART_MASK);
+                pend_cnt_reg    <= inflight_next;
+            end else if (lookup_ev && status_pending) begin
+                pend_cnt_reg <= pend_cnt_reg - 9'd1;
+            end
+        end
+    end
+
+    // Lookup stage register (the entry arrives from the block RAM next cycle).
+    reg        l1_valid_reg, l1_hashed_reg;
+    reg [1:0]  l1_action_reg, l1_part_reg;
+    reg [3:0]  l1_reason_reg;
+    reg [7:0]  l1_eqtm_reg;
+    reg [31:0] l1_hash_reg;
+    always @(posedge clk) begin
+        l1_valid_reg  <= !rst && m_valid;
+        l1_hashed_reg <= m_hashed;
+        l1_action_reg <= m_action;
+        l1_part_reg   <= m_part;
+        l1_reason_reg <= m_reason;
+        l1_eqtm_reg   <= m_eqtm;
+        l1_hash_reg   <= m_hashed ? hash : 32'd0;
+    end
+    wire [7:0] l1_tm_tbl = lk_tm_flat[8*l1_part_reg +: 8];
+
+    // ---- flow table insertion point (SPEC 5, issue 6) ----
+    // fs_flow_table goes between the lookup result (l1_*, l1_tm_tbl) and the
+    // decision register: it may turn SRC_HASH/DST_HASH into FLOW_STATE with
+    // a stored tm. Until then the lookup result passes straight through.
+    wire       f_valid  = l1_valid_reg;
+    wire       f_hashed = l1_hashed_reg;
+    wire [1:0] f_action = l1_action_reg;
+    wire [1:0] f_part   = l1_part_reg;
+    wire [3:0] f_reason = l1_reason_reg;
+    wire [7:0] f_tm     = l1_tm_tbl;
+    wire [31:0] f_hash  = l1_hash_reg;
+
+    // Decision register. Fields SPEC 4 prints as '-' are zero.
+    reg [59:0] dec_word_reg;
+    wire       f_fwd = (f_action == A_FORWARD);
+    wire [7:0] dec_tm = !f_fwd ? 8'd0 :
+                        f_hashed ? f_tm :
+                        (f_reason == R_EQUAL) ? l1_eqtm_reg : 8'd0;
+    always @(posedge clk) begin
+        dec_valid_reg <= !rst && f_valid;
+        dec_word_reg  <= {f_hashed ? f_hash[11:0] : 12'd0,
+                          f_hashed ? f_hash : 32'd0,
+                          dec_tm,
+                          f_fwd ? f_part : 2'd0,
+                          f_reason, f_action};
+    end
+
+    fs_counters u_counters (
+        .clk(clk), .rst(rst), .clear(counter_clear),
+        .ev_valid(dec_valid_reg), .ev_action(dec_word_reg[1:0]), .ev_reason(dec_word_reg[5:2]),
+        .cnt_flat(cnt_flat)
+    );
+
+    // ------------------------------------------------------------------
+    // Decision queues and egress
+    // ------------------------------------------------------------------
+    wire        dq_valid;
+    wire [59:0] dq_word;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [FD:0] dq_count, tq_count;
+    wire        dq_full, tq_full;
+    /* verilator lint_on UNUSEDSIGNAL */
+    fs_fifo #(.WIDTH(60), .DEPTH_LOG2(FD)) u_dec_fifo (
+        .clk(clk), .rst(rst),
+        .wr_en(dec_valid_reg), .wr_data(dec_word_reg), .full(dq_full), .count(dq_count),
+        .rd_valid(dq_valid), .rd_data(dq_word), .rd_ready(m_dec_tready)
+    );
+    assign m_dec_tvalid = dq_valid;
+    assign m_dec_tdata  = {4'd0, dq_word};
+
+    fs_fifo #(.WIDTH(10), .DEPTH_LOG2(FD)) u_tdest_fifo (
+        .clk(clk), .rst(rst),
+        .wr_en(dec_valid_reg), .wr_data({dec_word_reg[1:0], dec_word_reg[15:8]}),
+        .full(tq_full), .count(tq_count),
+        .rd_valid(td_valid), .rd_data(td_word),
+        .rd_ready(m_axis_tready && d_valid && d_word[72])
+    );
+
+    assign m_axis_tvalid = d_valid && td_valid;
+    assign m_axis_tdata  = d_word[63:0];
+    assign m_axis_tkeep  = d_word[71:64];
+    assign m_axis_tlast  = d_word[72];
+    assign m_axis_tdest  = td_word;
+
+    wire dec_fire = m_dec_tvalid && m_dec_tready;
+    always @(posedge clk) begin
+        if (rst) begin
+            dec_out_reg <= {(FD+1){1'b0}};
+            eg_out_reg  <= {(FD+1){1'b0}};
+        end else begin
+            dec_out_reg <= dec_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, dec_fire};
+            eg_out_reg  <= eg_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, eg_fire && m_axis_tlast};
+        end
+    end
+
+    // Signals kept for later issues or debug, unused today.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_ok = ^{cfg_flow_en, flow_cmd_valid, flow_cmd_data, data_count, tag_valid,
+                       hash_valid, hash[31:12]};
+    /* verilator lint_on UNUSEDSIGNAL */
+
+`ifndef SYNTHESIS
+    always @(posedge clk) begin
+        if (!rst && res_valid && !tag_valid)
+            $display("ERROR %m: parser result without a frame at %0t", $time);
+        if (!rst && (m_valid && m_hashed) != hash_valid)
+            $display("ERROR %m: hash out of step with its frame at %0t", $time);
+    end
+    initial if (FLOW_ENABLE != 0 && FLOW_BUILT == 0)
+        $display("NOTE flowsteer_top: FLOW_ENABLE=1 requested, flow table not built yet (issue 6)");
+`endif
+endmodule

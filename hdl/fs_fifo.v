@@ -1,0 +1,70 @@
+// fs_fifo: synchronous first-word-fall-through FIFO on an inferred block RAM.
+//
+// Parameters:
+//   WIDTH       data width in bits.
+//   DEPTH_LOG2  the RAM holds 2**DEPTH_LOG2 words (iCE40: 8 gives 256-deep
+//               SB_RAM40_4K blocks, one per 16 bits of WIDTH).
+//
+// The RAM has one write port and one registered read port, which is what
+// yosys maps to SB_RAM40_4K. The read register doubles as the output stage:
+// rd_valid/rd_data are registers, a word written in cycle t is visible at
+// t+2, and with rd_ready high the FIFO delivers one word per cycle. The
+// output register adds one word of capacity beyond the RAM; `full` and
+// `count` describe the RAM only, so writers never need to look at rd_ready.
+// Writing while full is a caller error (flagged in simulation).
+module fs_fifo #(
+    parameter WIDTH      = 8,
+    parameter DEPTH_LOG2 = 8
+) (
+    input  wire             clk,
+    input  wire             rst,
+    input  wire             wr_en,
+    input  wire [WIDTH-1:0] wr_data,
+    output wire             full,
+    output wire [DEPTH_LOG2:0] count,
+    output reg              rd_valid,
+    output reg  [WIDTH-1:0] rd_data,
+    input  wire             rd_ready
+);
+    localparam DEPTH = 1 << DEPTH_LOG2;
+
+    reg [WIDTH-1:0] mem [0:DEPTH-1];
+    reg [DEPTH_LOG2:0] wr_ptr_reg, rd_ptr_reg;
+
+    wire mem_empty = (wr_ptr_reg == rd_ptr_reg);
+    // Refill the output register when it is empty or being consumed.
+    wire rd_en = !mem_empty && (!rd_valid || rd_ready);
+
+    assign count = wr_ptr_reg - rd_ptr_reg;
+    assign full  = (count == DEPTH[DEPTH_LOG2:0]);
+
+    always @(posedge clk) begin
+        if (wr_en)
+            mem[wr_ptr_reg[DEPTH_LOG2-1:0]] <= wr_data;
+        if (rd_en)
+            rd_data <= mem[rd_ptr_reg[DEPTH_LOG2-1:0]];
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            wr_ptr_reg <= {(DEPTH_LOG2+1){1'b0}};
+            rd_ptr_reg <= {(DEPTH_LOG2+1){1'b0}};
+            rd_valid   <= 1'b0;
+        end else begin
+            if (wr_en)
+                wr_ptr_reg <= wr_ptr_reg + 1'b1;
+            if (rd_en)
+                rd_ptr_reg <= rd_ptr_reg + 1'b1;
+            if (rd_en)
+                rd_valid <= 1'b1;
+            else if (rd_ready)
+                rd_valid <= 1'b0;
+        end
+    end
+
+`ifndef SYNTHESIS
+    always @(posedge clk)
+        if (!rst && wr_en && full)
+            $display("ERROR %m: write while full at %0t", $time);
+`endif
+endmodule

@@ -1,0 +1,80 @@
+package table
+
+import "fmt"
+
+// Rebalance turns old into the table of newWeights while moving as few
+// entries as possible. The new counts are the largest-remainder counts of
+// newWeights; every TM keeps min(old, new) of its entries, so exactly
+// minimum = sum over TMs of max(0, old_count - new_count) entries move, all
+// from TMs that have too many to TMs that have too few. A hash bucket that
+// does not move keeps its TM, so flows on it are not disturbed.
+//
+// TMs are added by giving a longer weight list, removed by weight 0 (or by a
+// shorter list: a TM id of old beyond len(newWeights) is treated as weight 0),
+// and reweighted by changing their weight.
+//
+// Which entries move: a TM with surplus s out of o entries releases its
+// entries at evenly spaced occurrences (the j-th, in index order, when
+// floor((j+1)s/o) > floor(js/o)), and the released slots, in index order, are
+// handed to the TMs with too few in the interleaved order of layout.go, so
+// the result stays interleaved.
+func Rebalance(old Table, newWeights []float64) (next Table, moved, minimum int, err error) {
+	want, err := LargestRemainder(newWeights)
+	if err != nil {
+		return Table{}, 0, 0, err
+	}
+	have := old.Counts(len(want))
+	want = append(want, make([]int, len(have)-len(want))...) // ids beyond the list: weight 0
+
+	surplus := make([]int, len(have))
+	deficit := make([]int, len(have))
+	for i := range have {
+		surplus[i] = max(0, have[i]-want[i])
+		deficit[i] = max(0, want[i]-have[i])
+		minimum += surplus[i]
+	}
+
+	next = old
+	seen := make([]int, len(have))
+	freed := make([]int, 0, minimum)
+	for idx, tm := range old {
+		j := seen[tm]
+		seen[tm]++
+		s, o := surplus[tm], have[tm]
+		if s > 0 && (j+1)*s/o > j*s/o {
+			freed = append(freed, idx)
+		}
+	}
+	if len(freed) != minimum {
+		// cannot happen: the spacing rule releases exactly s of o entries
+		return Table{}, 0, 0, fmt.Errorf("internal: released %d entries, want %d", len(freed), minimum)
+	}
+	for k, tm := range interleave(deficit, len(freed)) {
+		next[freed[k]] = tm
+	}
+	moved = Diff(old, next).Moved
+	return next, moved, minimum, nil
+}
+
+// DiffResult says how two tables differ.
+type DiffResult struct {
+	Moved   int   // entries whose TM differs
+	Indices []int // those entries' indices, ascending
+	In      []int // In[tm]: entries that became tm
+	Out     []int // Out[tm]: entries that were tm and now are another TM
+}
+
+// Diff compares table a (before) with table b (after).
+func Diff(a, b Table) DiffResult {
+	n := max(a.MaxTM(), b.MaxTM()) + 1
+	r := DiffResult{In: make([]int, n), Out: make([]int, n)}
+	for i := range a {
+		if a[i] != b[i] {
+			r.Moved++
+			r.Indices = append(r.Indices, i)
+			r.Out[a[i]]++
+			r.In[b[i]]++
+		}
+	}
+	return r
+}

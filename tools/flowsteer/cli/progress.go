@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progressMode is the --progress flag: auto shows a bar only when stderr is
+// a terminal, so logs and tests stay clean.
+type progressMode string
+
+func addProgressFlag(flags interface {
+	StringVar(p *string, name, value, usage string)
+}, p *string) {
+	flags.StringVar(p, "progress", "auto", "progress display on stderr: auto (when a terminal), always or never")
+}
+
+// newProgressBar returns a bar counting units on env.Stderr, or nil when
+// progress is off. total < 0 gives a spinner with a count and rate.
+func newProgressBar(env *Env, mode string, total int64, what string) (*progressbar.ProgressBar, error) {
+	switch mode {
+	case "never":
+		return nil, nil
+	case "always":
+	case "auto", "":
+		f, ok := env.Stderr.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) {
+			return nil, nil
+		}
+	default:
+		return nil, usageError("--progress: %q is not auto, always or never", mode)
+	}
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(env.Stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("frames"),
+		progressbar.OptionThrottle(100_000_000),
+		progressbar.OptionClearOnFinish(),
+	), nil
+}
+
+// finishBar clears the bar so the summary starts on a clean line.
+func finishBar(bar *progressbar.ProgressBar, w io.Writer) {
+	if bar != nil {
+		_ = bar.Finish()
+		_ = bar.Clear()
+	}
+}

@@ -406,7 +406,7 @@ module flowsteer_top #(
 
     // Signals kept for later issues or debug, unused today.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = ^{cfg_flow_en, flow_cmd_valid, flow_cmd_data, data_count, tag_valid,
+    wire unused_ok = ^{cfg_flow_en, m_tag, flow_cmd_valid, flow_cmd_data, data_count, tag_valid,
                        hash_valid, hash[31:12]};
     /* verilator lint_on UNUSEDSIGNAL */
 

@@ -20,7 +20,9 @@ module fs_table_ram #(
     reg [TM_BITS-1:0] mem [0:4095];
 
     integer i;
-    reg [7:0] init_val;
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg [7:0] init_val;   // bits above TM_BITS are dropped on purpose
+    /* verilator lint_on UNUSEDSIGNAL */
     initial begin
         for (i = 0; i < 4096; i = i + 1) begin
             init_val = {5'd0, i[2:0]};

@@ -5,13 +5,43 @@ package sim
 */
 import "C"
 
-import "unsafe"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+	"unsafe"
+)
 
-// linkCycleBudget bounds one LinkPipe call: far longer than any register
-// transaction through the bridge, short enough to fail fast when it is stuck.
-const linkCycleBudget = 1 << 20
+// Link is the host end of fs_link_bridge's byte streams. Besides
+// io.ReadWriter it has SetReadDeadline, so it satisfies driver/link.Pipe.
+type Link interface {
+	io.ReadWriter
+	SetReadDeadline(t time.Time) error
+}
 
-type linkPipe struct{ s *Sim }
+const (
+	// linkCycleBudget bounds one Write, and a Read without a deadline: far
+	// longer than any register transaction through the bridge, short enough
+	// to fail fast when it is stuck.
+	linkCycleBudget = 1 << 20
+	// linkChunk is how many cycles a Read with a deadline runs per cgo call
+	// before it looks at the clock.
+	linkChunk = 4096
+)
+
+type linkPipe struct {
+	s        *Sim
+	deadline time.Time
+}
+
+// SetReadDeadline makes Read give up (with an error wrapping
+// os.ErrDeadlineExceeded) once t has passed in wall time; zero t removes it.
+func (l *linkPipe) SetReadDeadline(t time.Time) error {
+	l.deadline = t
+	return nil
+}
 
 // Write hands p to the bridge's rx stream and clocks until all of it is taken.
 // Bytes the bridge sends meanwhile wait for Read.
@@ -44,8 +74,22 @@ func (l *linkPipe) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	var nout C.uint32_t
-	rc := C.fs_sim_link_exchange(s.h, nil, 0, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.uint32_t(len(p)),
-		&nout, 1, linkCycleBudget)
-	return int(nout), s.status(rc)
+	exchange := func(cycles uint64) (int, error) {
+		var nout C.uint32_t
+		rc := C.fs_sim_link_exchange(s.h, nil, 0, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.uint32_t(len(p)),
+			&nout, 1, C.uint64_t(cycles))
+		return int(nout), s.status(rc)
+	}
+	if l.deadline.IsZero() {
+		return exchange(linkCycleBudget)
+	}
+	for {
+		n, err := exchange(linkChunk)
+		if err == nil || !errors.Is(err, ErrTimeout) {
+			return n, err
+		}
+		if !time.Now().Before(l.deadline) {
+			return 0, fmt.Errorf("sim: link read: %w", os.ErrDeadlineExceeded)
+		}
+	}
 }

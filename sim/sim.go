@@ -7,10 +7,10 @@
 // decode them with host.DecisionFromWord) and register addresses are plain
 // numbers (driver/ owns the map).
 //
-// The package links build/sim/libflowsteer_sim.a and the generated
-// libstamp_gen.go, both written by `make sim-lib`; it does not compile
-// before that (the top Makefile builds the library before go vet, go test
-// and the CLI).
+// The package links build/sim/libflowsteer_sim.a, written by `make
+// sim-lib`; it does not build before that (sim/sim.mk makes go vet, go test
+// and the CLI build depend on the library). The go command hashes that
+// archive into its build cache keys, so a rebuilt RTL relinks test binaries.
 package sim
 
 /*
@@ -24,7 +24,6 @@ import "C"
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"sync"
 	"unsafe"
@@ -85,9 +84,9 @@ type Sim struct {
 }
 
 // BuildInfo names the RTL the library was built from, its parameters,
-// whether FST tracing is compiled in, and the archive hash.
+// and whether FST tracing is compiled in.
 func BuildInfo() string {
-	return C.GoString(C.fs_sim_build_info()) + " lib=" + libStamp[:12]
+	return C.GoString(C.fs_sim_build_info())
 }
 
 // New builds a model and holds it in reset for a few cycles.
@@ -231,10 +230,12 @@ func (s *Sim) WriteBurst(addr uint32, vals []uint32) error {
 }
 
 // LinkPipe is the host side of fs_link_bridge's byte streams (Options.ViaLink
-// only): Write queues bytes for the bridge and runs the clock until it has
-// taken them; Read runs the clock until the bridge has sent at least one
-// byte. Both give up with ErrTimeout rather than hang.
-func (s *Sim) LinkPipe() io.ReadWriter { return s.link }
+// only), usable as a driver/link.Pipe: Write queues bytes for the bridge and
+// runs the clock until it has taken them; Read runs the clock until the
+// bridge has sent at least one byte. Neither hangs: Read stops at its read
+// deadline (os.ErrDeadlineExceeded) or, without one, after about a million
+// idle cycles (ErrTimeout), and Write after as many cycles of refusal.
+func (s *Sim) LinkPipe() Link { return s.link }
 
 // Run drives the frames through the pipeline in one cgo call (see
 // Backpressure) and returns when every frame has been accepted, one

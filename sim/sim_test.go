@@ -327,3 +327,17 @@ func TestStandinLinkPipe(t *testing.T) {
 	_, err = p.Read(buf)
 	assert.True(t, errors.Is(err, ErrTimeout), "got %v", err)
 }
+
+func TestLinkReadStopsAtDeadline(t *testing.T) {
+	s := newSim(t, Options{ViaLink: true})
+	p := s.LinkPipe()
+	require.NoError(t, p.SetReadDeadline(time.Now().Add(50*time.Millisecond)))
+	start := time.Now()
+	_, err := p.Read(make([]byte, 4))
+	assert.ErrorIs(t, err, os.ErrDeadlineExceeded, "nothing was asked, so nothing comes")
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	direct := newSim(t, Options{})
+	_, err = direct.LinkPipe().Write([]byte{0})
+	assert.ErrorIs(t, err, ErrMode, "no bridge path without ViaLink")
+}

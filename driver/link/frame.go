@@ -1,7 +1,7 @@
 // Package link implements the flowsteer byte-stream link protocol (docs/
 // link-protocol.md) that carries register accesses over USB bulk endpoints
 // or SPI to hdl/fs_link_bridge.v: COBS framing with 0x00 delimiters,
-// CRC-16/CCITT, 8-bit sequence numbers, stop-and-wait with timeouts and
+// CRC-16/GENIBUS, 8-bit sequence numbers, stop-and-wait with timeouts and
 // bounded retries, and idempotent retry (the bridge replays its last
 // response for a repeated sequence number).
 //
@@ -64,7 +64,7 @@ type Response struct {
 
 // appendFrame appends COBS(payload ‖ crc) and the 0x00 delimiter.
 func appendFrame(dst, payload []byte) []byte {
-	crc := crc16(crcInit, payload)
+	crc := frameCRC(payload)
 	raw := make([]byte, 0, len(payload)+CRCLen)
 	raw = append(append(raw, payload...), byte(crc>>8), byte(crc))
 	return append(cobsEncode(dst, raw), 0)
@@ -94,7 +94,7 @@ func checkCRC(frame []byte) ([]byte, error) {
 	if len(frame) < CRCLen {
 		return nil, fmt.Errorf("frame of %d bytes", len(frame))
 	}
-	if crc16(crcInit, frame) != 0 {
+	if crc16(crcInit, frame) != crcResidue {
 		return nil, errCRC
 	}
 	return frame[:len(frame)-CRCLen], nil

@@ -11,9 +11,17 @@ import (
 	"pgregory.net/rapid"
 )
 
-// Published check value of CRC-16/CCITT-FALSE (Greg Cook's CRC catalogue).
+// Published check values (Greg Cook's CRC catalogue): CRC-16/CCITT-FALSE
+// and CRC-16/GENIBUS (the same with xorout 0xFFFF), and GENIBUS's residue.
 func TestCRC16CheckValue(t *testing.T) {
 	assert.Equal(t, uint16(0x29B1), crc16(crcInit, []byte("123456789")))
+	assert.Equal(t, uint16(0xD64E), frameCRC([]byte("123456789")))
+	assert.Equal(t, uint16(0x1D0F), uint16(crcResidue))
+	// A good frame leaves the residue; the same frame with 0x00 appended
+	// does not (the weakness of a zero residue).
+	msg := []byte("123456789\xD6\x4E")
+	assert.Equal(t, uint16(crcResidue), crc16(crcInit, msg))
+	assert.NotEqual(t, uint16(crcResidue), crc16(crcInit, append(msg, 0)))
 }
 
 // Examples from the COBS paper / Wikipedia article.

@@ -7,6 +7,30 @@
 // package picks the reader from the file's magic, scans pcapng interface
 // descriptions up front, converts link types, and turns every reader error
 // into one line naming the file and the frame.
+//
+// Behaviour worth knowing:
+//
+//   - Format by magic, not name (several shared .pcap files are pcapng);
+//     gzip-compressed files are unwrapped first.
+//   - Link type: the low 16 bits of the pcap header field (libpcap's
+//     LT_LINKTYPE; the upper bits carry FCS-length flags). In pcapng every
+//     interface has its own link type; simple packet blocks use interface 0.
+//   - pcapng interface description blocks are all scanned before Open
+//     returns (scanInterfaces), so an unsupported link type anywhere in the
+//     file is refused before the first frame. Next also checks each frame's
+//     interface, in case a damaged block stopped the scan early.
+//   - A captured length above the snaplen is accepted up to
+//     max(snaplen, 262144) bytes (libpcap's MAXIMUM_SNAPLEN, pcapgo's limit);
+//     a longer record is an error naming the frame. pcapgo also refuses a
+//     pcap record whose captured length exceeds its original length (libpcap
+//     accepts it); no shared trace has one.
+//   - An SLL/SLL2 record shorter than its own header (16/20 bytes) is
+//     returned with Malformed set and empty Data (so it is CONTROL /
+//     MALFORMED whether or not the classifier looks at the flag).
+//   - Errors are "<file>: frame N: <what>", N counting from 1 the frame
+//     being read; a file cut at a record boundary is simply shorter.
+//   - Steady state allocates nothing per frame (buffers are reused), except
+//     pcapng link types >= 256 (SLL2), for which pcapgo boxes the link type.
 package capture
 
 import (

@@ -327,26 +327,58 @@ func TestNextIsStickyAfterError(t *testing.T) {
 	require.Equal(t, err1, err2)
 }
 
+// Steady state allocates nothing per frame: pcap and pcapng, Ethernet and a
+// converted link type. (pcapng link types >= 256, i.e. SLL2, cost one small
+// allocation per frame inside pcapgo, which boxes the link type.)
 func TestNoAllocationsPerFrame(t *testing.T) {
 	for _, lt := range []uint16{1, 113} {
 		frames := make([][]byte, 2000)
+		var recs []rec
 		for i := range frames {
 			frames[i] = bytes.Repeat([]byte{byte(i)}, 40+i%200)
+			recs = append(recs, rec{0, frames[i]})
 		}
-		r, err := Open(writeTemp(t, "many.pcap", pcapBytes(t, lt, frames)), Options{})
-		require.NoError(t, err)
-		for i := 0; i < 300; i++ { // warm up: buffers grow to the largest frame
-			_, err := r.Next()
+		for name, b := range map[string][]byte{
+			"pcap":   pcapBytes(t, lt, frames),
+			"pcapng": ngBytes(t, []uint16{lt}, recs, 0),
+		} {
+			r, err := Open(writeTemp(t, "many", b), Options{})
 			require.NoError(t, err)
-		}
-		allocs := testing.AllocsPerRun(1000, func() {
-			if _, err := r.Next(); err != nil {
-				t.Fatal(err)
+			for i := 0; i < 300; i++ { // warm up: buffers grow to the largest frame
+				_, err := r.Next()
+				require.NoError(t, err)
 			}
-		})
-		assert.Zero(t, allocs, "link type %d", lt)
-		r.Close()
+			allocs := testing.AllocsPerRun(1000, func() {
+				if _, err := r.Next(); err != nil {
+					t.Fatal(err)
+				}
+			})
+			assert.Zero(t, allocs, "%s link type %d", name, lt)
+			r.Close()
+		}
 	}
+}
+
+func BenchmarkNextSLL(b *testing.B) {
+	frames := make([][]byte, 10000)
+	for i := range frames {
+		frames[i] = bytes.Repeat([]byte{byte(i)}, 60+i%1400)
+	}
+	p := writeTemp(b, "bench.pcap", pcapBytes(b, 113, frames))
+	b.ReportAllocs()
+	r, err := Open(p, Options{})
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := r.Next(); err == io.EOF {
+			r.Close()
+			if r, err = Open(p, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		} else if err != nil {
+			b.Fatal(err)
+		}
+	}
+	r.Close()
 }
 
 func FuzzCapture(f *testing.F) {

@@ -15,9 +15,9 @@ import "fmt"
 //
 // Which entries move: a TM with surplus s out of o entries releases its
 // entries at evenly spaced occurrences (the j-th, in index order, when
-// floor((j+1)s/o) > floor(js/o)), and the released slots, in index order, are
-// handed to the TMs with too few in the interleaved order of layout.go, so
-// the result stays interleaved.
+// floor((j+1)s/o) > floor(js/o)), and each released slot, in index order, goes
+// to the TM still owed entries that is furthest behind its new share over the
+// entries up to that slot (lower id on ties), so the result stays interleaved.
 func Rebalance(old Table, newWeights []float64) (next Table, moved, minimum int, err error) {
 	want, err := LargestRemainder(newWeights)
 	if err != nil {
@@ -49,9 +49,7 @@ func Rebalance(old Table, newWeights []float64) (next Table, moved, minimum int,
 		// cannot happen: the spacing rule releases exactly s of o entries
 		return Table{}, 0, 0, fmt.Errorf("internal: released %d entries, want %d", len(freed), minimum)
 	}
-	for k, tm := range interleave(deficit, len(freed)) {
-		next[freed[k]] = tm
-	}
+	dealFreed(&next, freed, deficit, want)
 	moved = Diff(old, next).Moved
 	return next, moved, minimum, nil
 }
@@ -77,4 +75,33 @@ func Diff(a, b Table) DiffResult {
 		}
 	}
 	return r
+}
+
+// dealFreed assigns the freed slots (ascending indices) of t to the TMs with
+// a deficit. Walking the table in index order, a freed slot at index idx goes
+// to the owed TM j with the largest lag want[j]*(idx+1)/Size - seen[j],
+// where seen[j] counts j's entries at indices <= idx in the new table.
+func dealFreed(t *Table, freed []int, deficit, want []int) {
+	owed := append([]int(nil), deficit...)
+	seen := make([]int, len(want))
+	f := 0
+	for idx := range t {
+		if f < len(freed) && freed[f] == idx {
+			f++
+			best := -1
+			var bestLag int64
+			for j, o := range owed {
+				if o == 0 {
+					continue
+				}
+				lag := int64(want[j])*int64(idx+1) - int64(seen[j])*Size // scaled by Size
+				if best < 0 || lag > bestLag {
+					best, bestLag = j, lag
+				}
+			}
+			owed[best]--
+			t[idx] = uint8(best)
+		}
+		seen[t[idx]]++
+	}
 }

@@ -1,0 +1,252 @@
+// tb_flowsteer: self-checking Icarus testbench of flowsteer_top.
+//
+// Replays the vectors written by vecgen (the Go reference model's decisions
+// for capture and generated frames, default configuration):
+//   phase 1 (first quarter of the frames): input valid every cycle, both
+//     outputs always ready -- checks the fixed decision latency and that
+//     s_axis_tready never drops (one beat per cycle, no bubbles);
+//   phase 2 (the rest): random valid gaps and random tready drops on the
+//     egress and decision streams.
+// Checks every decision word, every egress beat (data, keep, last) byte for
+// byte against the frame sent, tdest against the model, and no X on any
+// valid output. Then a few register checks over AXI4-Lite. Prints
+// "N passed, M failed" (frames, then register checks) and calls $fatal on
+// any failure.
+//
+// Defines: VEC_DIR (directory of beats.hex, dec.hex, tdest.hex, meta.hex),
+// MAX_BEATS, MAX_FRAMES, SEED. Parameters of the DUT: PARTITIONS, TM_BITS,
+// HASH_CHUNKS (defaults = the full configuration).
+`timescale 1ns/1ps
+`ifndef VEC_DIR
+`define VEC_DIR "build/hdl/vec"
+`endif
+`ifndef MAX_BEATS
+`define MAX_BEATS 262144
+`endif
+`ifndef MAX_FRAMES
+`define MAX_FRAMES 65536
+`endif
+`ifndef SEED
+`define SEED 1
+`endif
+module tb_flowsteer;
+    parameter PARTITIONS  = 4;
+    parameter TM_BITS     = 8;
+    parameter HASH_CHUNKS = 1;
+
+    reg clk = 1'b0;
+    always #5 clk = ~clk;
+    reg rst = 1'b1;
+
+    reg [79:0] beats  [0:`MAX_BEATS-1];
+    reg [63:0] decs   [0:`MAX_FRAMES-1];
+    reg [9:0]  tdests [0:`MAX_FRAMES-1];
+    reg [31:0] meta   [0:1];
+    reg        frame_bad [0:`MAX_FRAMES-1];
+    integer    dec_time  [0:`MAX_FRAMES-1];
+    integer nbeats, nframes, calm_frames;
+    integer seed = `SEED;
+    integer cycle = 0;
+    always @(posedge clk) cycle <= cycle + 1;
+
+    // DUT
+    wire        s_axis_tready;
+    reg         s_valid;
+    integer     in_ptr, in_frame, in_bidx;
+    wire [79:0] in_word = beats[in_ptr];
+    wire [63:0] m_axis_tdata;  wire [7:0] m_axis_tkeep; wire m_axis_tvalid, m_axis_tlast;
+    wire [9:0]  m_axis_tdest;
+    reg         m_ready, d_ready;
+    wire [63:0] m_dec_tdata;   wire m_dec_tvalid;
+    reg  [15:0] awaddr, araddr; reg awvalid, wvalid, bready, arvalid, rready;
+    reg  [31:0] wdata; reg [3:0] wstrb;
+    wire awready, wready, bvalid, arready, rvalid; wire [1:0] bresp, rresp; wire [31:0] rdata;
+
+    flowsteer_top #(.PARTITIONS(PARTITIONS), .TM_BITS(TM_BITS), .FLOW_ENABLE(0),
+                    .HASH_CHUNKS(HASH_CHUNKS)) dut (
+        .clk(clk), .rst(rst),
+        .s_axis_tdata(in_word[63:0]), .s_axis_tkeep(in_word[71:64]), .s_axis_tvalid(s_valid),
+        .s_axis_tready(s_axis_tready), .s_axis_tlast(in_word[72]),
+        .m_axis_tdata(m_axis_tdata), .m_axis_tkeep(m_axis_tkeep), .m_axis_tvalid(m_axis_tvalid),
+        .m_axis_tready(m_ready), .m_axis_tlast(m_axis_tlast), .m_axis_tdest(m_axis_tdest),
+        .m_dec_tdata(m_dec_tdata), .m_dec_tvalid(m_dec_tvalid), .m_dec_tready(d_ready),
+        .s_axil_awaddr(awaddr), .s_axil_awvalid(awvalid), .s_axil_awready(awready),
+        .s_axil_wdata(wdata), .s_axil_wstrb(wstrb), .s_axil_wvalid(wvalid), .s_axil_wready(wready),
+        .s_axil_bresp(bresp), .s_axil_bvalid(bvalid), .s_axil_bready(bready),
+        .s_axil_araddr(araddr), .s_axil_arvalid(arvalid), .s_axil_arready(arready),
+        .s_axil_rdata(rdata), .s_axil_rresp(rresp), .s_axil_rvalid(rvalid), .s_axil_rready(rready)
+    );
+
+    wire calm_in  = in_frame < calm_frames;
+    integer eg_ptr, eg_frame, dq_idx;
+    wire calm_eg  = eg_frame < calm_frames;
+    wire calm_dq  = dq_idx < calm_frames;
+    integer errors = 0, stalls = 0, lat_min = 1 << 30, lat_max = -1;
+
+    // ---- ingress driver ----
+    wire in_fire = s_valid && s_axis_tready;
+    always @(posedge clk) begin
+        if (rst) begin
+            in_ptr <= 0; in_frame <= 0; in_bidx <= 0; s_valid <= 1'b0;
+        end else begin
+            if (in_fire) begin
+                if (in_word[72] || in_bidx == 31)
+                    if (in_bidx <= 31) dec_time[in_frame] = cycle;
+                in_ptr  <= in_ptr + 1;
+                in_bidx <= in_word[72] ? 0 : in_bidx + 1;
+                if (in_word[72]) in_frame <= in_frame + 1;
+                s_valid <= (in_ptr + 1 < nbeats) && (calm_in || ($random(seed) & 3) != 0);
+            end else if (!s_valid) begin
+                s_valid <= (in_ptr < nbeats) && (calm_in || ($random(seed) & 3) != 0);
+            end
+            if (s_valid && !s_axis_tready && calm_in)
+                stalls = stalls + 1;
+        end
+    end
+
+    // ---- output readiness ----
+    always @(posedge clk) begin
+        m_ready <= rst ? 1'b0 : (calm_eg || ($random(seed) % 5) != 0);
+        d_ready <= rst ? 1'b0 : (calm_dq || ($random(seed) % 3) != 0);
+    end
+
+    // ---- egress checker ----
+    always @(posedge clk) if (!rst) begin
+        if (^{m_axis_tvalid, m_dec_tvalid, s_axis_tready} === 1'bx) begin
+            $display("FAIL cycle %0d: X on a valid/ready", cycle); errors = errors + 1;
+        end
+        if (m_axis_tvalid && m_ready) begin
+            if (^{m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tdest} === 1'bx ||
+                {m_axis_tlast, m_axis_tkeep, m_axis_tdata} !== beats[eg_ptr][72:0] ||
+                m_axis_tdest !== tdests[eg_frame]) begin
+                if (!frame_bad[eg_frame])
+                    $display("FAIL frame %0d beat %0d: egress %h %h %h tdest %h, want %h tdest %h",
+                             eg_frame + 1, eg_ptr, m_axis_tlast, m_axis_tkeep, m_axis_tdata,
+                             m_axis_tdest, beats[eg_ptr][72:0], tdests[eg_frame]);
+                frame_bad[eg_frame] = 1'b1;
+            end
+            eg_ptr = eg_ptr + 1;
+            if (m_axis_tlast) eg_frame = eg_frame + 1;
+        end
+        if (m_dec_tvalid && d_ready) begin
+            if (^m_dec_tdata === 1'bx || m_dec_tdata !== decs[dq_idx]) begin
+                $display("FAIL frame %0d: decision %h, want %h", dq_idx + 1, m_dec_tdata, decs[dq_idx]);
+                frame_bad[dq_idx] = 1'b1;
+            end
+            if (calm_dq) begin
+                if (cycle - dec_time[dq_idx] < lat_min) lat_min = cycle - dec_time[dq_idx];
+                if (cycle - dec_time[dq_idx] > lat_max) lat_max = cycle - dec_time[dq_idx];
+            end
+            dq_idx = dq_idx + 1;
+        end
+    end
+
+    // ---- AXI4-Lite helpers ----
+    task axil_write(input [15:0] a, input [31:0] d);
+        begin
+            @(negedge clk); awaddr = a; awvalid = 1; wdata = d; wstrb = 4'hf; wvalid = 1; bready = 1;
+            while (awvalid || wvalid) begin
+                @(posedge clk);
+                if (awready) awvalid <= 0;
+                if (wready) wvalid <= 0;
+                @(negedge clk);
+            end
+            while (!bvalid) @(negedge clk);
+            @(posedge clk); @(negedge clk); bready = 0;
+        end
+    endtask
+    task axil_read(input [15:0] a, output [31:0] d);
+        begin
+            @(negedge clk); araddr = a; arvalid = 1; rready = 1;
+            while (arvalid) begin
+                @(posedge clk); if (arready) arvalid <= 0; @(negedge clk);
+            end
+            while (!rvalid) @(negedge clk);
+            d = rdata;
+            @(posedge clk); @(negedge clk); rready = 0;
+        end
+    endtask
+    integer reg_pass = 0, reg_fail = 0;
+    task check_reg(input [15:0] a, input [31:0] want, input [8*24-1:0] what);
+        reg [31:0] got;
+        begin
+            axil_read(a, got);
+            if (got === want) reg_pass = reg_pass + 1;
+            else begin
+                reg_fail = reg_fail + 1;
+                $display("FAIL register %0s @%h: %h, want %h", what, a, got, want);
+            end
+        end
+    endtask
+
+    integer i, pass, fail, timeout;
+    reg [31:0] tmp;
+    initial begin
+        awvalid = 0; wvalid = 0; bready = 0; arvalid = 0; rready = 0;
+        awaddr = 0; araddr = 0; wdata = 0; wstrb = 0;
+        $readmemh({`VEC_DIR, "/meta.hex"}, meta);
+        nbeats = meta[0]; nframes = meta[1];
+        if (nbeats > `MAX_BEATS || nframes > `MAX_FRAMES || nframes == 0) begin
+            $display("FAIL vectors: %0d beats / %0d frames do not fit MAX_BEATS/MAX_FRAMES", nbeats, nframes);
+            $fatal(1);
+        end
+        $readmemh({`VEC_DIR, "/beats.hex"}, beats, 0, nbeats - 1);
+        $readmemh({`VEC_DIR, "/dec.hex"}, decs, 0, nframes - 1);
+        $readmemh({`VEC_DIR, "/tdest.hex"}, tdests, 0, nframes - 1);
+        for (i = 0; i < nframes; i = i + 1) frame_bad[i] = 1'b0;
+        calm_frames = nframes / 4;
+        eg_ptr = 0; eg_frame = 0; dq_idx = 0;
+        repeat (4) @(posedge clk);
+        rst <= 1'b0;
+
+        timeout = 0;
+        while ((eg_frame < nframes || dq_idx < nframes) && timeout < 20 * nbeats + 10000) begin
+            @(posedge clk); timeout = timeout + 1;
+        end
+        if (eg_frame < nframes || dq_idx < nframes) begin
+            $display("FAIL timeout: %0d/%0d frames out of egress, %0d/%0d decisions", eg_frame, nframes, dq_idx, nframes);
+            errors = errors + 1;
+        end
+        if (eg_ptr != nbeats && eg_frame == nframes) begin
+            $display("FAIL egress beats %0d, sent %0d", eg_ptr, nbeats); errors = errors + 1;
+        end
+        if (stalls != 0) begin
+            $display("FAIL s_axis_tready dropped %0d times with both outputs ready", stalls);
+            errors = errors + 1;
+        end
+        pass = 0; fail = 0;
+        for (i = 0; i < nframes; i = i + 1)
+            if (frame_bad[i] || i >= dq_idx || i >= eg_frame) fail = fail + 1; else pass = pass + 1;
+        $display("decision latency (deciding beat to decision beat, outputs ready): %0d..%0d cycles", lat_min, lat_max);
+
+        // ---- registers ----
+        check_reg(16'h0000, 32'h46535452, "ID");
+        check_reg(16'h0004, 32'h00010000, "VERSION");
+        axil_write(16'h000C, 32'hA5A55A5A);
+        check_reg(16'h000C, 32'hA5A55A5A, "SCRATCH");
+        check_reg(16'h0010, 32'h00000001, "CTRL");
+        check_reg(16'h0100, 32'h6D5A56DA, "KEY(0,0)");
+        check_reg(16'h0124, 32'hBEAC01FA, "KEY(0,9)");
+        check_reg(16'h0300, nframes, "CNT_FRAMES");
+        check_reg(16'h4000 + 4 * 13, 13 % 8, "TABLE_SHADOW(13)");
+        check_reg(16'h8000 + 4 * 4094, 4094 % 8, "TABLE_ACTIVE(4094)");
+        axil_write(16'h4000 + 4 * 13, 32'h3);
+        check_reg(16'h4000 + 4 * 13, 32'h3, "TABLE_SHADOW(13) write");
+        check_reg(16'h8000 + 4 * 13, 13 % 8, "TABLE_ACTIVE(13) before commit");
+        axil_write(16'h0018, 32'h1);
+        check_reg(16'h0014, 32'h00000001, "STATUS after commit");
+        check_reg(16'h8000 + 4 * 13, 32'h3, "TABLE_ACTIVE(13) after commit");
+        check_reg(16'h1234, 32'h0, "unmapped");
+        axil_write(16'h0020, 32'h1);
+        check_reg(16'h0300, 32'h0, "CNT_FRAMES cleared");
+
+        $display("tb_flowsteer: %0d passed, %0d failed (frames); %0d passed, %0d failed (registers)",
+                 pass, fail, reg_pass, reg_fail);
+        if (fail != 0 || errors != 0 || reg_fail != 0) begin
+            $display("tb_flowsteer: FAILED (%0d other errors)", errors);
+            $fatal(1);
+        end
+        $display("tb_flowsteer: PASSED");
+        $finish;
+    end
+endmodule

@@ -1,0 +1,355 @@
+// Command vecgen writes the stimulus and expected results of the Icarus
+// full-pipeline testbench (testbench/hdl/tb_flowsteer.v) as $readmemh files.
+//
+// Expected decisions come from the Go reference model (package host, default
+// configuration), the independent side of the comparison; the RTL never
+// sees them except as expectations.
+//
+// Frames: the Ethernet-link-type captures of ../shared/traces (read with
+// pcapgo; other link types are skipped, up to -per-trace frames each), then
+// generated frames that reach every SPEC 2 branch and the 256-byte window
+// edges. Without ../shared only generated frames are written.
+//
+// Output files in -out:
+//
+//	beats.hex   one 80-bit word per beat: {7'b0, tlast, tkeep[7:0], tdata[63:0]}
+//	            (frame byte 0 in tdata[7:0]; a zero-length frame is one beat
+//	            with tkeep 0 and tlast 1)
+//	dec.hex     one 64-bit decision word per frame (host.Decision.Word)
+//	tdest.hex   one 10-bit egress tdest per frame: {action, tm}
+//	meta.hex    two 32-bit words: beat count, frame count
+//
+// Example:
+//
+//	go run ./testbench/hdl/vecgen -out build/hdl/vec -per-trace 200
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/flowsteer/flowsteer/host"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+func main() {
+	out := flag.String("out", "build/hdl/vec", "directory for the .hex files")
+	shared := flag.String("shared", "", "shared directory (default: $FLOWSTEER_SHARED, else ../shared beside the module root)")
+	perTrace := flag.Int("per-trace", 200, "frames taken from each capture at most")
+	maxBeats := flag.Int("max-beats", 200000, "stop adding capture frames beyond this many beats")
+	seed := flag.Int64("seed", 1, "seed of the generated frames")
+	flag.Parse()
+	if err := run(*out, *shared, *perTrace, *maxBeats, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "vecgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out, shared string, perTrace, maxBeats int, seed int64) error {
+	if perTrace < 0 || maxBeats <= 0 {
+		return errors.New("-per-trace must be >= 0 and -max-beats > 0")
+	}
+	frames := generated(rand.New(rand.NewSource(seed)))
+	beats := 0
+	for _, f := range frames {
+		beats += beatsOf(f)
+	}
+	dir := sharedDir(shared)
+	traces := 0
+	if dir != "" {
+		names, err := filepath.Glob(filepath.Join(dir, "traces", "*"))
+		if err != nil {
+			return err
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if !strings.HasSuffix(name, ".pcap") && !strings.HasSuffix(name, ".pcapng") && !strings.HasSuffix(name, ".cap") {
+				continue
+			}
+			got, err := readEthernet(name, perTrace)
+			if err != nil {
+				return err
+			}
+			if got != nil {
+				traces++
+			}
+			for _, f := range got {
+				if beats+beatsOf(f) > maxBeats {
+					break
+				}
+				beats += beatsOf(f)
+				frames = append(frames, f)
+			}
+		}
+	} else {
+		fmt.Fprintln(os.Stderr, "vecgen: no shared directory, generated frames only")
+	}
+
+	m, err := host.NewModel(host.DefaultConfig())
+	if err != nil {
+		return fmt.Errorf("model: %w", err)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	bw, bf, err := create(filepath.Join(out, "beats.hex"))
+	if err != nil {
+		return err
+	}
+	dw, df, err := create(filepath.Join(out, "dec.hex"))
+	if err != nil {
+		return err
+	}
+	tw, tf, err := create(filepath.Join(out, "tdest.hex"))
+	if err != nil {
+		return err
+	}
+	nbeats := 0
+	for _, f := range frames {
+		d := m.Decide(f)
+		fmt.Fprintf(dw, "%016x\n", d.Word())
+		fmt.Fprintf(tw, "%03x\n", uint16(d.Action)<<8|uint16(d.TM))
+		nbeats += writeBeats(bw, f)
+	}
+	for _, c := range []struct {
+		w *bufio.Writer
+		f *os.File
+	}{{bw, bf}, {dw, df}, {tw, tf}} {
+		if err := c.w.Flush(); err != nil {
+			return err
+		}
+		if err := c.f.Close(); err != nil {
+			return err
+		}
+	}
+	meta := fmt.Sprintf("%08x\n%08x\n", nbeats, len(frames))
+	if err := os.WriteFile(filepath.Join(out, "meta.hex"), []byte(meta), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("vecgen: %d frames (%d from %d captures), %d beats -> %s\n",
+		len(frames), len(frames)-len(generated(rand.New(rand.NewSource(seed)))), traces, nbeats, out)
+	return nil
+}
+
+func create(path string) (*bufio.Writer, *os.File, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bufio.NewWriter(f), f, nil
+}
+
+func sharedDir(flagDir string) string {
+	for _, d := range []string{flagDir, os.Getenv("FLOWSTEER_SHARED")} {
+		if d != "" {
+			if st, err := os.Stat(d); err == nil && st.IsDir() {
+				return d
+			}
+		}
+	}
+	// ../shared beside the module root: walk up to go.mod.
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			s := filepath.Join(filepath.Dir(d), "shared")
+			if st, err := os.Stat(s); err == nil && st.IsDir() {
+				return s
+			}
+			return ""
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+func beatsOf(f []byte) int {
+	if len(f) == 0 {
+		return 1
+	}
+	return (len(f) + 7) / 8
+}
+
+// writeBeats writes the frame as 8-byte beats, byte 0 in the low byte.
+func writeBeats(w io.Writer, f []byte) int {
+	n := beatsOf(f)
+	for b := 0; b < n; b++ {
+		var data uint64
+		var keep uint8
+		for k := 0; k < 8 && 8*b+k < len(f); k++ {
+			data |= uint64(f[8*b+k]) << (8 * k)
+			keep |= 1 << k
+		}
+		last := 0
+		if b == n-1 {
+			last = 1
+		}
+		fmt.Fprintf(w, "%02x%02x%016x\n", last, keep, data)
+	}
+	return n
+}
+
+// readEthernet returns up to max frames of an Ethernet capture, nil for a
+// capture of another link type.
+func readEthernet(path string, max int) ([][]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	var next func() ([]byte, error)
+	var link layers.LinkType
+	if r, err := pcapgo.NewReader(fh); err == nil {
+		link = r.LinkType()
+		next = func() ([]byte, error) { d, _, err := r.ReadPacketData(); return d, err }
+	} else {
+		if _, err := fh.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		r, err := pcapgo.NewNgReader(fh, pcapgo.DefaultNgReaderOptions)
+		if err != nil {
+			return nil, fmt.Errorf("%s: neither pcap nor pcapng: %v", filepath.Base(path), err)
+		}
+		link = r.LinkType()
+		next = func() ([]byte, error) { d, _, err := r.ReadPacketData(); return d, err }
+	}
+	if link != layers.LinkTypeEthernet {
+		return nil, nil
+	}
+	var frames [][]byte
+	for len(frames) < max {
+		d, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// A truncated capture ends the file; what was read is kept.
+			break
+		}
+		frames = append(frames, append([]byte(nil), d...))
+	}
+	return frames, nil
+}
+
+// generated returns frames that reach every SPEC 2 branch, the 256-byte
+// window and the beat boundaries, plus random mutations of them.
+func generated(rng *rand.Rand) [][]byte {
+	var fs [][]byte
+	mac := []byte{0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2}
+	eth := func(etype uint16, payload []byte) []byte {
+		f := append(append([]byte(nil), mac...), byte(etype>>8), byte(etype))
+		return append(f, payload...)
+	}
+	pad := func(f []byte, n int) []byte {
+		for len(f) < n {
+			f = append(f, byte(rng.Intn(256)))
+		}
+		return f
+	}
+	ipv4 := func(proto byte, frag uint16, src, dst [4]byte, l4 []byte) []byte {
+		h := []byte{0x45, 0, 0, 0, 0, 0, byte(frag >> 8), byte(frag), 64, proto, 0, 0}
+		h = append(h, src[:]...)
+		h = append(h, dst[:]...)
+		tl := len(h) + len(l4)
+		h[2], h[3] = byte(tl>>8), byte(tl)
+		return append(h, l4...)
+	}
+	ipv6 := func(next byte, src, dst [16]byte, rest []byte) []byte {
+		h := []byte{0x60, 0, 0, 0, byte(len(rest) >> 8), byte(len(rest)), next, 64}
+		h = append(h, src[:]...)
+		h = append(h, dst[:]...)
+		return append(h, rest...)
+	}
+	ports := func(s, d uint16) []byte {
+		return []byte{byte(s >> 8), byte(s), byte(d >> 8), byte(d), 0, 0, 0, 0}
+	}
+	r4 := func() [4]byte { var a [4]byte; rng.Read(a[:]); return a }
+	r16 := func() [16]byte { var a [16]byte; rng.Read(a[:]); return a }
+
+	// Every length 0..20 (CONTROL/MALFORMED and truncated headers).
+	for n := 0; n <= 20; n++ {
+		fs = append(fs, pad(nil, n))
+	}
+	for i := 0; i < 40; i++ {
+		s, d := uint16(rng.Intn(65536)), uint16(rng.Intn(65536))
+		switch i % 4 {
+		case 0:
+			d = s // EQUAL_PORTS
+		case 1:
+			s, d = 80, uint16(1024+rng.Intn(60000))
+		}
+		proto := byte(6)
+		if i%2 == 1 {
+			proto = 17
+		}
+		fs = append(fs, eth(0x0800, ipv4(proto, 0, r4(), r4(), ports(s, d))))
+		fs = append(fs, eth(0x86dd, ipv6(proto, r16(), r16(), ports(s, d))))
+		fs = append(fs, pad(eth(0x0800, ipv4(proto, 0, r4(), r4(), ports(s, d))), 60+rng.Intn(1500)))
+	}
+	// NON_L4 both orders, equal addresses, IPv6 too.
+	for i := 0; i < 20; i++ {
+		a, b := r4(), r4()
+		if i%5 == 0 {
+			b = a
+		}
+		fs = append(fs, eth(0x0800, ipv4(1, 0, a, b, pad(nil, 8))))
+		fs = append(fs, eth(0x86dd, ipv6(58, r16(), r16(), pad(nil, 8))))
+	}
+	// Fragments, atomic fragments, extension headers, VLAN stacks.
+	for i := 0; i < 10; i++ {
+		fs = append(fs, eth(0x0800, ipv4(6, 0x2000, r4(), r4(), ports(1, 2))))       // MF
+		fs = append(fs, eth(0x0800, ipv4(17, uint16(1+i), r4(), r4(), ports(1, 2)))) // offset
+		frag := []byte{6, 0, 0, 0, 0, 0, 0, 1}
+		fs = append(fs, eth(0x86dd, ipv6(44, r16(), r16(), append(frag, ports(uint16(i), 7)...)))) // atomic
+		fs = append(fs, eth(0x86dd, ipv6(44, r16(), r16(), append([]byte{17, 0, 0, 8, 0, 0, 0, 1}, ports(1, 2)...))))
+		hbh := []byte{60, 0, 1, 4, 0, 0, 0, 0}
+		dst := []byte{17, 1, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+		fs = append(fs, eth(0x86dd, ipv6(0, r16(), r16(), append(append(hbh, dst...), ports(5353, uint16(i))...))))
+		tag := []byte{0, byte(i), 0x08, 0x00}
+		fs = append(fs, eth(0x8100, append(tag, ipv4(6, 0, r4(), r4(), ports(443, 50000))...)))
+		fs = append(fs, eth(0x88a8, append([]byte{0, 1, 0x81, 0x00, 0, 2, 0x86, 0xdd}, ipv6(17, r16(), r16(), ports(53, 53))...)))
+		fs = append(fs, eth(0x8100, []byte{0, 1, 0x91, 0x00, 0, 2, 0x81, 0x00, 0, 3, 0x08, 0x00})) // third tag
+		fs = append(fs, eth(0x0806, pad(nil, 28)))                                                 // NOT_IP
+	}
+	// Extension-header chains that end near and beyond byte 256.
+	for n := 1; n <= 9; n++ {
+		var rest []byte
+		for k := 0; k < n; k++ {
+			nxt := byte(60)
+			if k == n-1 {
+				nxt = 6
+			}
+			rest = append(rest, nxt, 2, 0, 0, 0, 0, 0, 0)
+			rest = pad(rest, len(rest)+16)
+		}
+		rest = append(rest, ports(uint16(1000+n), 80)...)
+		fs = append(fs, eth(0x86dd, ipv6(60, r16(), r16(), rest)))
+		fs = append(fs, pad(eth(0x86dd, ipv6(60, r16(), r16(), rest)), 300))
+	}
+	// Random mutations of everything above (bit flips in the first 64 bytes).
+	base := len(fs)
+	for i := 0; i < 200; i++ {
+		f := append([]byte(nil), fs[rng.Intn(base)]...)
+		if len(f) == 0 {
+			continue
+		}
+		for k := 0; k < 1+rng.Intn(3); k++ {
+			p := rng.Intn(min(len(f), 64))
+			f[p] ^= 1 << rng.Intn(8)
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}

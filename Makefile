@@ -53,6 +53,7 @@ bench: build $(BENCH_TARGETS)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./host/...
 
 demo: build $(DEMO_TARGETS)
+	@bash mk/demo.sh
 
 clean:
 	rm -rf $(BIN) build

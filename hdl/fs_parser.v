@@ -59,9 +59,9 @@
 //                                   order inside it does not matter)
 //    header (max(20, 4*IHL) bytes)  frame ends before word           CONTROL/MALFORMED
 //    not captured                   wl+IHL-1 (end-of-frame rule)
-//    MF or offset != 0              when word wl+IHL-1 completes     FRAGMENT/FRAGMENT
+//    MF or offset != 0 (word wl+1)  when word wl+IHL-1 completes     FRAGMENT/FRAGMENT
 //                                   (header fully valid first)
-//    protocol not 6/17              same beat                        FORWARD/NON_L4
+//    protocol (word wl+2) not 6/17  same beat                        FORWARD/NON_L4
 //    protocol 6/17                  -> walker, ports at word wl+IHL
 // 6  IPv6 word wl: version != 6     when word wl completes           CONTROL/MALFORMED
 //    < 40 bytes                     frame ends before word wl+9      CONTROL/MALFORMED
@@ -306,15 +306,19 @@ module fs_parser (
             end
         end
 
-        // Step 5: word wl+2 (flags, fragment offset, protocol).
+        // Step 5: word wl+1 (identification, flags, fragment offset) and
+        // word wl+2 (TTL, protocol, checksum).
         if (ph_next == PH_IP4) begin
+            wi = {3'd0, wl_next} + 6'd1;
+            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
+            wv = on1 ? w1 : w2;
+            if (on1 | on2)
+                frag_next = wv[13] | (wv[12:0] != 13'd0);       // MF, offset
             wi = {3'd0, wl_next} + 6'd2;
             on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
             wv = on1 ? w1 : w2;
-            if (on1 | on2) begin
-                frag_next = wv[29] | (wv[28:16] != 13'd0);
-                nh_next = wv[7:0];
-            end
+            if (on1 | on2)
+                nh_next = wv[23:16];
         end
 
         // Step 5: last header word wl+IHL-1 completes: header fully valid.

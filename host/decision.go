@@ -151,3 +151,16 @@ func DecisionFromWord(w uint64) Decision {
 		Index:     uint16(w >> 48 & 0xfff),
 	}
 }
+
+// Action is the action every decision with this reason takes (SPEC 2).
+func (r Reason) Action() Action {
+	switch r {
+	case ReasonMACMiss:
+		return ActionBridge
+	case ReasonNotIP, ReasonMalformed, ReasonTooDeep:
+		return ActionControl
+	case ReasonFragment:
+		return ActionFragment
+	}
+	return ActionForward
+}

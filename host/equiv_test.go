@@ -1,11 +1,11 @@
 package host_test
 
 import (
-	"strconv"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -184,7 +184,6 @@ func TestParserMatchesGopacket(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
 
 // sharedTraces is ../shared/traces or "" when absent.
 func sharedTraces() string {

@@ -72,7 +72,11 @@ func TestClassificationSteps(t *testing.T) {
 		{"ICMP is NON_L4 with ordered addresses", cat(ethHeader(macOurs, 0x0800), ipv4Header(1, b4, a4, 5, 0), make([]byte, 8)),
 			expectHashed(ReasonNonL4, 0, cat(func() []byte { x := mapped4(a4); return x[:] }(), func() []byte { x := mapped4(b4); return x[:] }(), []byte{1}))},
 		{"IPv6 short", cat(ethHeader(macOurs, 0x86dd), make([]byte, 39)), Decision{Action: ActionControl, Reason: ReasonMalformed}},
-		{"IPv6 version 4", func() []byte { f := cat(ethHeader(macOurs, 0x86dd), ipv6Header(17, v6(1), v6(2)), ports(1, 2)); f[14] = 0x40; return f }(),
+		{"IPv6 version 4", func() []byte {
+			f := cat(ethHeader(macOurs, 0x86dd), ipv6Header(17, v6(1), v6(2)), ports(1, 2))
+			f[14] = 0x40
+			return f
+		}(),
 			Decision{Action: ActionControl, Reason: ReasonMalformed}},
 		{"IPv6 UDP", cat(ethHeader(macOurs, 0x86dd), ipv6Header(17, v6(1), v6(2)), ports(33000, 53)),
 			expectHashed(ReasonSrcHash, 0, portInput(v6(1), 33000))},

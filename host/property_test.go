@@ -145,6 +145,8 @@ func TestPropertyBothDirectionsSameTM(t *testing.T) {
 func checkDecisionShape(t require.TestingT, d Decision) {
 	require.Less(t, int(d.Action), NumActions)
 	require.Less(t, int(d.Reason), NumReasons)
+	// The SPEC 2 action of each reason, written out here rather than taken
+	// from Reason.Action, so the check does not share the model's code.
 	wantAction := map[Reason]Action{ReasonMACMiss: ActionBridge, ReasonNotIP: ActionControl, ReasonMalformed: ActionControl,
 		ReasonTooDeep: ActionControl, ReasonFragment: ActionFragment}[d.Reason]
 	require.Equal(t, wantAction, d.Action, "reason %v", d.Reason)

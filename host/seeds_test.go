@@ -32,7 +32,6 @@ func seedFrames(t testing.TB) [][]byte {
 	return seeds
 }
 
-
 // firstEthernetFrames reads up to n frames of an Ethernet capture with
 // pcapgo; anything it cannot read is simply not a seed.
 func firstEthernetFrames(path string, n int) [][]byte {

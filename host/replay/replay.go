@@ -10,7 +10,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/flowsteer/flowsteer/host"
@@ -71,29 +70,26 @@ func (s *Summary) FramesPerSecond() float64 {
 	return float64(s.Frames) / s.Elapsed.Seconds()
 }
 
-// Write prints the summary for a person: totals, actions, reasons, per-TM
-// load with shares, and the rate.
+// Write prints the summary for a person: totals, actions, reasons (indented
+// under the actions), per-TM load with shares, and the rate.
 func (s *Summary) Write(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	pct := func(n uint64) string {
 		if s.Frames == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(s.Frames))
+		return fmt.Sprintf("%5.1f%%", 100*float64(n)/float64(s.Frames))
 	}
-	fmt.Fprintf(tw, "frames\t%d\t\n", s.Frames)
+	fmt.Fprintf(w, "frames %d\n", s.Frames)
 	for a := 0; a < host.NumActions; a++ {
-		if s.Actions[a] > 0 {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t\n", host.Action(a), s.Actions[a], pct(s.Actions[a]))
+		if s.Actions[a] == 0 {
+			continue
 		}
-	}
-	for r := 0; r < host.NumReasons; r++ {
-		if s.Reasons[r] > 0 {
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t\n", host.Reason(r), s.Reasons[r], pct(s.Reasons[r]))
+		fmt.Fprintf(w, "  %-14s %9d %s\n", host.Action(a), s.Actions[a], pct(s.Actions[a]))
+		for r := 0; r < host.NumReasons; r++ {
+			if s.Reasons[r] > 0 && host.Reason(r).Action() == host.Action(a) {
+				fmt.Fprintf(w, "    %-12s %9d %s\n", host.Reason(r), s.Reasons[r], pct(s.Reasons[r]))
+			}
 		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
 	}
 	for p := 0; p < host.MaxPartitions; p++ {
 		var total uint64

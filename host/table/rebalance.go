@@ -13,9 +13,9 @@ import "fmt"
 // shorter list: a TM id of old beyond len(newWeights) is treated as weight 0),
 // and reweighted by changing their weight.
 //
-// Which entries move: a TM with surplus s out of o entries releases its
-// entries at evenly spaced occurrences (the j-th, in index order, when
-// floor((j+1)s/o) > floor(js/o)), and each released slot, in index order, goes
+// Which entries move: a TM with surplus s out of o entries releases s evenly
+// spaced occurrences of its entries (in index order, with a per-TM phase so
+// different TMs release at different places), and each released slot, in index order, goes
 // to the TM still owed entries that is furthest behind its new share over the
 // entries up to that slot (lower id on ties), so the result stays interleaved.
 func Rebalance(old Table, newWeights []float64) (next Table, moved, minimum int, err error) {
@@ -35,14 +35,34 @@ func Rebalance(old Table, newWeights []float64) (next Table, moved, minimum int,
 	}
 
 	next = old
+	// TM i releases its occurrences floor((m + phase_i) * o / s), m = 0..s-1:
+	// s of its o entries, evenly spaced. The phases differ between TMs
+	// (Fibonacci hashing of the rank among releasing TMs) so that TMs with
+	// the same spacing do not all release at the same places of the index
+	// space, which would leave the freed slots, and the TMs that receive
+	// them, bunched.
+	phase := make([]uint64, len(have))
+	rank := uint64(0)
+	for i := range have {
+		if surplus[i] > 0 {
+			phase[i] = (rank * 2654435769) & 0xffffffff // golden ratio * 2^32
+			rank++
+		}
+	}
 	seen := make([]int, len(have))
+	released := make([]int, len(have))
 	freed := make([]int, 0, minimum)
 	for idx, tm := range old {
 		j := seen[tm]
 		seen[tm]++
 		s, o := surplus[tm], have[tm]
-		if s > 0 && (j+1)*s/o > j*s/o {
-			freed = append(freed, idx)
+		if released[tm] < s {
+			// < 2^12 * 2^32 * 2^12: fits in uint64
+			at := ((uint64(released[tm])<<32 + phase[tm]) * uint64(o)) / (uint64(s) << 32)
+			if uint64(j) == at {
+				released[tm]++
+				freed = append(freed, idx)
+			}
 		}
 	}
 	if len(freed) != minimum {

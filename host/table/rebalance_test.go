@@ -80,6 +80,7 @@ func TestRebalanceMovesExactlyTheMinimum(t *testing.T) {
 			}
 			require.Equal(t, changed, moved)
 			require.Equal(t, minimum, moved, "ratio must be 1.000")
+			requireSpread(t, next, 24)
 			cur = next
 		}
 	})
@@ -159,6 +160,23 @@ func BenchmarkRebalance(b *testing.B) {
 	for b.Loop() {
 		if _, _, _, err := Rebalance(old, w); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// requireSpread checks that every TM's count over each prefix of the table
+// stays within bound entries of its share: moved entries must not bunch in
+// one part of the index space (releasing in phase bunched them by ~70).
+func requireSpread(t require.TestingT, tab Table, bound float64) {
+	counts := countsOf(tab)
+	seen := map[int]int{}
+	for k, tm := range tab {
+		seen[int(tm)]++
+		for i, c := range counts {
+			dev := float64(seen[i]) - float64(c)*float64(k+1)/Size
+			if dev > bound || -dev > bound {
+				require.FailNow(t, "table bunched", "TM %d: %d entries in the first %d, share %.1f", i, seen[i], k+1, float64(c)*float64(k+1)/Size)
+			}
 		}
 	}
 }

@@ -21,7 +21,7 @@
 namespace {
 
 struct Fnv {
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = 14695981039346656037ULL;  // FNV-1a 64 offset basis
     void add(const uint8_t *p, size_t n) {
         for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
     }

@@ -1,0 +1,38 @@
+// fs_flow_ram: simple dual-port RAM for the SPEC 5 flow table: one write
+// port, one registered read port, both on clk. Written so that yosys infers
+// block RAM (memory_bram) and Icarus/Verilator simulate it as such.
+//
+// Read-during-write to the same address on the same edge returns the OLD
+// word (the write is not visible until the next read). fs_flow_table relies
+// on exactly this and forwards the newest write itself, so the behaviour of
+// a particular FPGA's block RAM in that case never matters.
+//
+// Parameters:
+//   ADDR_BITS  log2 of the depth (0 allowed: a single word).
+//   WIDTH      bits per word.
+// Contents are undefined until written: fs_flow_table writes every word in
+// its reset walk before the first read that matters.
+module fs_flow_ram #(
+    parameter ADDR_BITS = 10,
+    parameter WIDTH     = 8
+) (
+    input  wire                 clk,
+    input  wire                 we,
+    input  wire [AW-1:0]        waddr,
+    input  wire [WIDTH-1:0]     wdata,
+    input  wire [AW-1:0]        raddr,
+    output reg  [WIDTH-1:0]     rdata
+);
+    // A zero-bit address cannot be declared; one bit with depth 1 stays
+    // addressable by the same code (the caller ties the bit to zero).
+    localparam AW    = (ADDR_BITS < 1) ? 1 : ADDR_BITS;
+    localparam DEPTH = 1 << ADDR_BITS;
+
+    reg [WIDTH-1:0] mem [0:DEPTH-1];
+
+    always @(posedge clk) begin
+        if (we)
+            mem[waddr] <= wdata;
+        rdata <= mem[raddr];
+    end
+endmodule

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Print synthesis figures parsed from yosys / nextpnr reports.
+
+report.py ice40 PARAMS FREQ yosys_stat.txt nextpnr_report.json nextpnr.log
+report.py generic PARAMS FREQ yosys_stat.txt
+"""
+import json
+import re
+import sys
+
+
+def stat_cells(path):
+    """Cell type -> count from the last design summary of `yosys stat`."""
+    text = open(path).read()
+    # the top-level summary is the last "Number of cells" block
+    blocks = text.split("=== ")
+    last = blocks[-1]
+    cells = {}
+    total = None
+    for line in last.splitlines():
+        m = re.match(r"\s+Number of cells:\s+(\d+)", line)
+        if m:
+            total = int(m.group(1))
+            continue
+        m = re.match(r"\s+(\S+)\s+(\d+)$", line)
+        if m and total is not None:
+            cells[m.group(1)] = int(m.group(2))
+    return total, cells
+
+
+def main():
+    kind, params, freq = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    if kind == "ice40":
+        total, cells = stat_cells(sys.argv[4])
+        rep = json.load(open(sys.argv[5]))
+        util = rep.get("utilization", {})
+        lc = util.get("ICESTORM_LC", {})
+        ram = util.get("ICESTORM_RAM", {})
+        fmax = None
+        for clk, v in rep.get("fmax", {}).items():
+            fmax = v.get("achieved")
+        ok = fmax is not None and fmax >= freq
+        print(f"synth ice40 hx8k ct256 [{params}]")
+        print(f"  yosys:   SB_LUT4 {cells.get('SB_LUT4', 0)}, SB_CARRY {cells.get('SB_CARRY', 0)}, "
+              f"flip-flops {sum(v for k, v in cells.items() if k.startswith('SB_DFF'))}, "
+              f"SB_RAM40_4K {cells.get('SB_RAM40_4K', 0)}")
+        print(f"  nextpnr: logic cells {lc.get('used')}/{lc.get('available')}, "
+              f"RAM blocks {ram.get('used')}/{ram.get('available')}")
+        print(f"  Fmax {fmax:.2f} MHz (target {freq:.0f} MHz: {'met' if ok else 'NOT met'})"
+              if fmax is not None else "  Fmax: not reported")
+    else:
+        total, cells = stat_cells(sys.argv[4])
+        mems = {k: v for k, v in cells.items() if "mem" in k}
+        ffs = sum(v for k, v in cells.items() if "DFF" in k.upper())
+        print(f"synth generic yosys [{params}]")
+        print(f"  cells {total}: flip-flops {ffs}, memories {sum(mems.values())}, "
+              f"gates {total - ffs - sum(mems.values())}")
+        top = sorted(cells.items(), key=lambda kv: -kv[1])[:8]
+        print("  by type: " + ", ".join(f"{k} {v}" for k, v in top))
+
+
+if __name__ == "__main__":
+    main()

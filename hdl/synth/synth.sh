@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make synth: iCE40 HX8K implementation of the fitting configuration and a
+# generic yosys cell count of the full configuration. Every figure printed
+# is parsed from the tools' own reports in $OUT (nothing is typed in here).
+#
+#   hdl/synth/synth.sh <out-dir> <core sources...>
+#
+# Environment: FS_ICE40_PARAMS (default "PARTITIONS=1 TM_BITS=4 FLOW_ENABLE=0
+# HASH_CHUNKS=4"), FS_FULL_PARAMS (default "PARTITIONS=4 TM_BITS=8
+# FLOW_ENABLE=0 HASH_CHUNKS=1"), FS_FREQ (target MHz, default 100),
+# FS_SEED (nextpnr seed, default 1), FS_SKIP_FULL=1 to skip the generic run.
+set -euo pipefail
+OUT=$1; shift
+SRCS=("$@")
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT"
+ICE_PARAMS=${FS_ICE40_PARAMS:-"PARTITIONS=1 TM_BITS=4 FLOW_ENABLE=0 HASH_CHUNKS=4"}
+FULL_PARAMS=${FS_FULL_PARAMS:-"PARTITIONS=4 TM_BITS=8 FLOW_ENABLE=0 HASH_CHUNKS=1"}
+FREQ=${FS_FREQ:-100}
+SEED=${FS_SEED:-1}
+
+chparams() { # "A=1 B=2" -> "-set A 1 -set B 2"
+	local s=""
+	for kv in $1; do s+=" -set ${kv%%=*} ${kv#*=}"; done
+	echo "$s"
+}
+
+# ---- iCE40 HX8K ----
+WRAP_SET=$(chparams "$ICE_PARAMS")
+yosys -q -l "$OUT/ice40_yosys.log" -p "
+read_verilog -DSYNTHESIS -I$HERE/.. ${SRCS[*]} $HERE/fs_synth_wrap.v
+chparam $WRAP_SET fs_synth_wrap
+synth_ice40 -top fs_synth_wrap -json $OUT/ice40.json
+tee -o $OUT/ice40_stat.txt stat
+" >/dev/null
+nextpnr-ice40 --hx8k --package ct256 --json "$OUT/ice40.json" --asc "$OUT/ice40.asc" \
+	--pcf-allow-unconstrained --freq "$FREQ" --seed "$SEED" --timing-allow-fail \
+	--report "$OUT/ice40_report.json" >"$OUT/nextpnr.log" 2>&1
+
+python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
+
+# ---- generic cell count, full configuration ----
+if [ "${FS_SKIP_FULL:-0}" != 1 ]; then
+	FULL_SET=$(chparams "$FULL_PARAMS")
+	# Memories stay $mem cells (a memory_map into flip-flops would be
+	# meaningless): the coarse synth script, then fine mapping without
+	# memory_map.
+	yosys -q -l "$OUT/generic_yosys.log" -p "
+read_verilog -DSYNTHESIS -I$HERE/.. ${SRCS[*]}
+chparam $FULL_SET flowsteer_top
+synth -top flowsteer_top -run begin:fine
+opt -fast -full
+techmap
+opt -fast
+abc -fast
+opt -fast
+tee -o $OUT/generic_stat.txt stat -width
+" >/dev/null
+	python3 "$HERE/report.py" generic "$FULL_PARAMS" "$FREQ" "$OUT/generic_stat.txt"
+fi

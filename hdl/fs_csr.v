@@ -186,7 +186,6 @@ module fs_csr #(
             for (n = 0; n < 8; n = n + 1)
                 rule_reg[n] <= 22'd0;
             eqtm_reg <= 32'd0;
-            keys_reg <= {4{KEY_RESET}};
             commit_mask   <= 4'd0;
             flow_cmd_data <= 32'd0;
         end else begin
@@ -259,7 +258,9 @@ module fs_csr #(
             for (gw = 0; gw < 10; gw = gw + 1) begin : g_kw
                 wire hit = wr_go && w_is_key && wa_key[7:6] == gp && wa_key[5:2] == gw;
                 always @(posedge clk)
-                    if (!rst && hit)
+                    if (rst)
+                        keys_reg[320*gp + 32*(9-gw) +: 32] <= KEY_RESET[32*(9-gw) +: 32];
+                    else if (hit)
                         keys_reg[320*gp + 32*(9-gw) +: 32] <=
                             (keys_reg[320*gp + 32*(9-gw) +: 32] & ~wmask) | (w_data_reg & wmask);
             end

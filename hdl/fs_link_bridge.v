@@ -201,6 +201,7 @@ module fs_link_bridge (
                     default: push_byte = word_reg[7:0];
                 endcase
             end
+            S_R:      begin push = r8_ok; push_byte = m_axil_rdata[7:0]; end
             S_STATUS: begin push = 1'b1; push_byte = {fresh_reg, 3'b000, status_reg}; end
             S_CRC1:   begin push = 1'b1; push_byte = crc_out_reg[15:8]; end
             S_CRC2:   begin push = 1'b1; push_byte = crc_out_reg[7:0]; end
@@ -231,8 +232,14 @@ module fs_link_bridge (
         end
     end
 
-    // rx buffer reads advance by one byte per S_WLOAD cycle
-    assign rd_adv = (state_reg == S_WLOAD);
+    // rx buffer reads advance by one byte per S_WLOAD cycle; WRITE8 takes
+    // the next byte straight from rdata when the B response arrives, so a
+    // byte burst costs one AW/W and one B cycle per entry.
+    wire b_ok   = (state_reg == S_B) && m_axil_bvalid && (m_axil_bresp == 2'b00);
+    wire b_next = b_ok && is_byte && !last_word;
+    assign rd_adv = (state_reg == S_WLOAD) || b_next;
+    // READ8 pushes rdata[7:0] in the R handshake itself.
+    wire r8_ok  = (state_reg == S_R) && is_byte && m_axil_rvalid && (m_axil_rresp == 2'b00);
 
     // ---- transmit streamer: txb rdata always holds txb[tx_ptr] ----
     wire       tx_valid  = tx_busy_reg && (tx_prime_reg == 2'd0);
@@ -276,7 +283,7 @@ module fs_link_bridge (
     assign m_axil_wvalid  = (state_reg == S_AW) && !w_done_reg;
     assign m_axil_bready  = (state_reg == S_B);
     assign m_axil_arvalid = (state_reg == S_AR);
-    assign m_axil_rready  = (state_reg == S_R);
+    assign m_axil_rready  = (state_reg == S_R) && (!is_byte || enc_ready);
 
     wire aw_ok = aw_done_reg || m_axil_awready;
     wire w_ok  = w_done_reg  || m_axil_wready;
@@ -362,12 +369,16 @@ module fs_link_bridge (
                 S_SYNCD: if (push_go) state_reg <= S_STATUS;
                 // ---- reads ----
                 S_AR: if (m_axil_arready) state_reg <= S_R;
-                S_R: if (m_axil_rvalid) begin
+                S_R: if (m_axil_rvalid && m_axil_rready) begin
                     word_reg <= m_axil_rdata;
                     bidx_reg <= is_byte ? 2'd3 : 2'd0;
                     if (m_axil_rresp != 2'b00) begin
                         status_reg <= ST_AXI;
                         state_reg  <= S_STATUS;
+                    end else if (is_byte) begin
+                        count_reg    <= count_reg + 9'd1;
+                        cur_addr_reg <= cur_addr_reg + 16'd4;
+                        state_reg    <= last_word ? S_STATUS : S_AR;
                     end else begin
                         state_reg  <= S_RPUSH;
                     end
@@ -403,7 +414,10 @@ module fs_link_bridge (
                     end else begin
                         count_reg    <= count_reg + 9'd1;
                         cur_addr_reg <= cur_addr_reg + 16'd4;
-                        state_reg    <= last_word ? S_STATUS : S_WLOAD;
+                        aw_done_reg  <= 1'b0;
+                        w_done_reg   <= 1'b0;
+                        if (b_next) word_reg <= {24'h000000, rxb_rdata};
+                        state_reg    <= last_word ? S_STATUS : b_next ? S_AW : S_WLOAD;
                     end
                 end
                 // ---- response trailer ----

@@ -35,7 +35,9 @@ module tb_link_bridge;
     wire        awvalid, wvalid, bready, arvalid, rready;
     wire [31:0] wdata;
     wire [3:0]  wstrb;
-    reg         awready = 1'b0, wready = 1'b0, bvalid = 1'b0, arready = 1'b0, rvalid = 1'b0;
+    reg         awready, wready, arready;
+    wire        awready_w, wready_w;
+    reg         bvalid = 1'b0, rvalid = 1'b0;
     reg  [1:0]  bresp = 2'b00, rresp = 2'b00;
     reg  [31:0] rdata = 32'h0;
 
@@ -55,35 +57,44 @@ module tb_link_bridge;
     function chance; input dummy; begin chance = (stall == 0) || (($random(seed) & 3) != 0); end endfunction
 
     // ---- AXI4-Lite register file ----
+    // awready/wready are combinational (as in hdl/fs_csr.v) and a write
+    // whose address and data are both in answers B at the next edge, so
+    // without +stall a write costs the bridge nothing beyond its own cycles.
     reg [31:0] regs [0:16383];
     reg        aw_got = 1'b0, w_got = 1'b0;
     reg [15:0] aw_q;
     reg [31:0] w_q;
+    reg        allow_aw = 1'b1, allow_w = 1'b1, allow_b = 1'b1, allow_r = 1'b1;
     integer    i;
-    wire       err_aw = (aw_q[15:12] == 4'hE);
+    wire       aw_hs   = awvalid && awready;
+    wire       w_hs    = wvalid && wready;
+    wire       aw_have = aw_got || aw_hs;
+    wire       w_have  = w_got || w_hs;
+    wire [15:0] aw_a   = aw_got ? aw_q : awaddr;
+    wire [31:0] w_d    = w_got ? w_q : wdata;
+    assign awready_w = !aw_got && !bvalid && allow_aw;
+    assign wready_w  = !w_got && !bvalid && allow_w;
+    always @(*) begin awready = awready_w; wready = wready_w; end
     always @(posedge clk) begin
-        awready <= !aw_got && !bvalid && chance(0);
-        wready  <= !w_got && !bvalid && chance(0);
-        if (awvalid && awready) begin aw_got <= 1'b1; aw_q <= awaddr; end
-        if (wvalid && wready)   begin w_got <= 1'b1; w_q <= wdata; if (wstrb != 4'hF) $display("FAIL: wstrb %h", wstrb); end
-        if (aw_got && w_got && !bvalid && chance(0)) begin
+        allow_aw <= chance(0); allow_w <= chance(0); allow_b <= chance(0); allow_r <= chance(0);
+        if (aw_hs) begin aw_got <= 1'b1; aw_q <= awaddr; end
+        if (w_hs)  begin w_got <= 1'b1; w_q <= wdata; if (wstrb != 4'hF) $display("FAIL: wstrb %h", wstrb); end
+        if (aw_have && w_have && !bvalid && allow_b) begin
             bvalid <= 1'b1;
-            bresp  <= err_aw ? 2'b10 : 2'b00;
-            if (!err_aw) regs[aw_q[15:2]] <= w_q;
+            bresp  <= (aw_a[15:12] == 4'hE) ? 2'b10 : 2'b00;
+            if (aw_a[15:12] != 4'hE) regs[aw_a[15:2]] <= w_d;
             aw_got <= 1'b0; w_got <= 1'b0;
-            awready <= 1'b0; wready <= 1'b0;
         end
         if (bvalid && bready) bvalid <= 1'b0;
 
-        arready <= !rvalid && !arready && chance(0);
         if (arvalid && arready) begin
-            arready <= 1'b0;
             rvalid  <= 1'b1;
             rdata   <= regs[araddr[15:2]];
             rresp   <= (araddr[15:12] == 4'hE) ? 2'b10 : 2'b00;
         end
         if (rvalid && rready) rvalid <= 1'b0;
     end
+    always @(*) arready = !rvalid && allow_r;
     // AXI rule the bridge must keep: no new address before the response.
     always @(posedge clk) if (arvalid && rvalid) $display("FAIL: arvalid while rvalid");
 

@@ -57,6 +57,10 @@ type Conn struct {
 	Stats   Stats
 }
 
+// minPoll is the smallest Read a Conn asks for while it waits for a
+// response to start.
+const minPoll = 64
+
 // Defaults for NewConn.
 const (
 	DefaultTimeout = 200 * time.Millisecond
@@ -149,14 +153,31 @@ func (c *Conn) await(r Request, wantData int) (Response, error) {
 		return Response{}, err
 	}
 	// Expected wire length of the response: payload + CRC + COBS codes +
-	// delimiter. A polling pipe clocks about this much per Read.
+	// delimiter. A polling pipe (SPI) clocks as many bytes as Read asks
+	// for, so ask for what is still missing of a response in flight, and
+	// while none has started, for at least minPoll bytes: on SPI a
+	// transfer costs more than clocking a few dozen filler bytes.
 	expect := 2 + wantData + 1 + CRCLen + 2 + 1
-	if cap(c.buf) < expect {
-		c.buf = make([]byte, expect)
+	if cap(c.buf) < max(expect, minPoll) {
+		c.buf = make([]byte, max(expect, minPoll))
 	}
+	started, got := false, 0
 	for {
-		n, err := c.p.Read(c.buf[:expect])
+		size := max(expect, minPoll)
+		if started {
+			size = max(1, expect-got)
+		}
+		n, err := c.p.Read(c.buf[:size])
 		c.Stats.RxBytes += n
+		for _, b := range c.buf[:n] {
+			switch {
+			case b != 0:
+				started = true
+				got++
+			case started: // a frame ended (a stale or bad one, else we return)
+				started, got = false, 0
+			}
+		}
 		for _, b := range c.buf[:n] {
 			frame, ok, malformed := c.dec.push(b)
 			if malformed {

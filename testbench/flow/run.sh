@@ -36,14 +36,14 @@ for g in "${GEOMETRIES[@]}"; do
 	mkdir -p "$dir"
 	"$OUT/vecgen" -out "$dir" -sets-log2 "$sl" -ways "$w" -tm-bits "$tb" \
 		-events "$EVENTS" -flush-every "$fe" -seed "$seed"
-	"$IVERILOG" -g2005 -Wall -s tb_flow_table -o "$dir/tb.vvp" \
+	"$IVERILOG" -g2005 -s tb_flow_table -o "$dir/tb.vvp" \
 		-P tb_flow_table.SETS_LOG2="$sl" -P tb_flow_table.WAYS="$w" -P tb_flow_table.TM_BITS="$tb" \
 		testbench/flow/tb_flow_table.v hdl/fs_flow_table.v hdl/fs_flow_ram.v
 	set +e
 	"$VVP" -n "$dir/tb.vvp" +vec="$dir" >"$dir/tb.log" 2>&1
 	rc=$?
 	set -e
-	grep -v '^VCD' "$dir/tb.log" | grep -E 'FAIL|passed|tb_flow_table' | head -20
+	grep -v '^VCD' "$dir/tb.log" | grep -E '^FAIL|passed|^tb_flow_table' | head -20
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$dir/tb.log" | tail -1 || true)
 	if [[ -z "$line" ]]; then
 		echo "$name: no result line (see $dir/tb.log)"

@@ -17,7 +17,6 @@
 //
 // Plusargs: +vec=DIR (ev.hex and cnt.hex). Parameters: SETS_LOG2, WAYS,
 // TM_BITS of the DUT; MAX_EV, MAX_CHK size the vector memories.
-`timescale 1ns/1ps
 module tb_flow_table;
     parameter SETS_LOG2 = 2;
     parameter WAYS      = 4;

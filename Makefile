@@ -31,6 +31,7 @@ deps:
 -include sim/sim.mk
 -include driver/driver.mk
 -include testbench/testbench.mk
+-include testbench/flow/flow.mk
 
 build: deps $(FLOWSTEER)
 

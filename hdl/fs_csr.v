@@ -273,7 +273,7 @@ module fs_csr #(
     localparam RD_IDLE = 2'd0, RD_DEC = 2'd1, RD_MUX = 2'd2, RD_TBL = 2'd3;
     reg [1:0]  rd_state_reg;
     reg [15:0] ar_addr_reg;
-    reg [31:0] grp_reg [0:5];
+    reg [31:0] grp0_reg, grp1_reg, grp2_reg, grp3_reg, grp4_reg, grp5_reg;  // per-group read data
 
     assign s_axil_arready = (rd_state_reg == RD_IDLE) && !s_axil_rvalid;
 
@@ -361,16 +361,16 @@ module fs_csr #(
                         rd_state_reg <= RD_DEC;
                     end
                 RD_DEC: begin
-                    grp_reg[0] <= scalar_val;
-                    grp_reg[1] <= !r_is_mac ? 32'd0 :
+                    grp0_reg <= scalar_val;
+                    grp1_reg <= !r_is_mac ? 32'd0 :
                                   ra_mac[2] ? {mac_hi_reg[ra_mac[4:3]][16], 15'd0, mac_hi_reg[ra_mac[4:3]][15:0]} :
                                               mac_lo_reg[ra_mac[4:3]];
-                    grp_reg[2] <= r_is_rule ? {10'd0, rule_reg[ra_rule[4:2]]} :
+                    grp2_reg <= r_is_rule ? {10'd0, rule_reg[ra_rule[4:2]]} :
                                   r_is_eqtm ? {24'd0, eqtm_reg[8*ra_eqtm[3:2] +: 8]} : 32'd0;
-                    grp_reg[3] <= r_is_key ? keys_reg[key_lsb +: 32] : 32'd0;
-                    grp_reg[4] <= r_is_act ? cnt_flat[32*({3'd0, ra_act[3:2]} + 5'd1) +: 32] :
+                    grp3_reg <= r_is_key ? keys_reg[key_lsb +: 32] : 32'd0;
+                    grp4_reg <= r_is_act ? cnt_flat[32*({3'd0, ra_act[3:2]} + 5'd1) +: 32] :
                                   r_is_rsn && rsn_idx < 5'd10 ? cnt_flat[32*(5 + rsn_idx) +: 32] : 32'd0;
-                    grp_reg[5] <= r_is_flow && flow_idx < 3'd5 ? flow_cnt_flat[32*flow_idx +: 32] : 32'd0;
+                    grp5_reg <= r_is_flow && flow_idx < 3'd5 ? flow_cnt_flat[32*flow_idx +: 32] : 32'd0;
                     if (rd_tbl_issue)
                         rd_state_reg <= RD_TBL;
                     else if (!(r_is_table && r_tbl_ok))
@@ -378,7 +378,7 @@ module fs_csr #(
                     // else: wait here for the table port
                 end
                 RD_MUX: begin
-                    s_axil_rdata  <= grp_reg[0] | grp_reg[1] | grp_reg[2] | grp_reg[3] | grp_reg[4] | grp_reg[5];
+                    s_axil_rdata  <= grp0_reg | grp1_reg | grp2_reg | grp3_reg | grp4_reg | grp5_reg;
                     s_axil_rvalid <= 1'b1;
                     rd_state_reg  <= RD_IDLE;
                 end

@@ -17,10 +17,13 @@
 // One result per frame, in order; one-beat frames back to back give one
 // result per cycle; bubbles (beat_valid low) may occur anywhere.
 // The res_* fields are meaningful only in the cycle res_valid is high: they
-// double as capture registers for the frame being parsed, so a consumer must
-// take them in that cycle (they are stable in it, and all zero where SPEC
-// says the field does not apply: addresses and protocol only for FORWARD,
-// ports only for TCP/UDP, i.e. reason SRC_HASH).
+// double as capture registers for the frame being parsed (saves ~300 flip-
+// flops on the iCE40), so a consumer must take them in that cycle. In it they
+// are all zero where SPEC says the field does not apply: addresses and
+// protocol only for FORWARD, ports only for TCP/UDP (reason SRC_HASH).
+// A last beat with keep == 0 is taken as a frame of 8*beat bytes (the lone
+// zero-length beat is the case the interface promises).
+// cfg_promisc / cfg_mac* are sampled on each frame's first beat.
 //
 // ---------------------------------------------------------------------------
 // Positions: everything after the Ethernet addresses sits at 2 mod 4

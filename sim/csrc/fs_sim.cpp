@@ -71,6 +71,9 @@ struct Staller {
 
 }  // namespace
 
+struct fs_sim;
+static inline fs_sim *enter(fs_sim *s);
+
 struct fs_sim {
     std::unique_ptr<VerilatedContext> ctx;
     std::unique_ptr<Vflowsteer_sim_top> top;
@@ -366,6 +369,16 @@ int fs_sim::run_frames(const uint8_t *buf, const uint32_t *offsets, uint32_t nfr
     return perr;
 }
 
+// Verilator keeps a thread-local "current context" that some of its code
+// (scope teardown, $display/$time) uses instead of the model's own. Go runs
+// cgo calls on whatever OS thread it likes and we have one context per
+// handle, so every entry point makes its handle's context current; without
+// this, freeing a model after another was freed locks a dead context's mutex.
+static inline fs_sim *enter(fs_sim *s) {
+    Verilated::threadContextp(s->ctx.get());
+    return s;
+}
+
 extern "C" {
 
 fs_sim *fs_sim_new(const fs_sim_opts *opts, char *err, size_t errlen) {
@@ -381,6 +394,7 @@ fs_sim *fs_sim_new(const fs_sim_opts *opts, char *err, size_t errlen) {
         return nullptr;
     }
 #endif
+    enter(s.get());
     s->top = std::make_unique<Vflowsteer_sim_top>(s->ctx.get(), "TOP");
     s->via_link = opts && opts->via_link;
 #if FS_SIM_TRACE
@@ -410,6 +424,7 @@ fs_sim *fs_sim_new(const fs_sim_opts *opts, char *err, size_t errlen) {
 
 void fs_sim_free(fs_sim *s) {
     if (!s) return;
+    enter(s);
 #if FS_SIM_TRACE
     if (s->fst) s->fst->close();
 #endif
@@ -430,6 +445,7 @@ const char *fs_sim_build_info(void) {
 uint64_t fs_sim_cycles(const fs_sim *s) { return s->cycles; }
 
 int fs_sim_reset(fs_sim *s, uint32_t cycles) {
+    enter(s);
     if (cycles < 4) cycles = 4;
     s->streams_idle();
     s->csr_idle();
@@ -444,6 +460,7 @@ int fs_sim_reset(fs_sim *s, uint32_t cycles) {
 }
 
 int fs_sim_step(fs_sim *s, uint64_t n) {
+    enter(s);
     s->streams_idle();
     s->csr_idle();
     for (uint64_t i = 0; i < n; i++) s->idle_cycle();
@@ -451,16 +468,19 @@ int fs_sim_step(fs_sim *s, uint64_t n) {
 }
 
 int fs_sim_read32(fs_sim *s, uint32_t addr, uint32_t *val) {
+    enter(s);
     if (int rc = s->check_csr()) return rc;
     return s->read32(addr, val);
 }
 
 int fs_sim_write32(fs_sim *s, uint32_t addr, uint32_t val) {
+    enter(s);
     if (int rc = s->check_csr()) return rc;
     return s->write32(addr, val);
 }
 
 int fs_sim_write_burst(fs_sim *s, uint32_t addr, const uint32_t *vals, uint32_t n) {
+    enter(s);
     if (int rc = s->check_csr()) return rc;
     if (uint64_t(addr) + 4ull * n > 0x10000ull)
         return s->fail(FS_E_ARG, "sim: burst of %u words at 0x%x runs past the 16-bit CSR space", n, addr);
@@ -472,6 +492,7 @@ int fs_sim_write_burst(fs_sim *s, uint32_t addr, const uint32_t *vals, uint32_t 
 int fs_sim_link_exchange(fs_sim *s, const uint8_t *in, uint32_t nin, uint8_t *out,
                          uint32_t out_cap, uint32_t *nout, uint32_t min_out,
                          uint64_t max_cycles) {
+    enter(s);
     *nout = 0;
     if (!s->via_link) return s->fail(FS_E_MODE, "sim: LinkPipe needs ViaLink (the bridge does not drive the CSR port)");
     if (s->need_reset) return s->fail(FS_E_NEED_RESET, "sim: an earlier error left the model mid-transfer; Reset first");
@@ -502,6 +523,7 @@ int fs_sim_run_frames(fs_sim *s, const uint8_t *buf, const uint32_t *offsets, ui
                       const fs_backpressure *bp, uint64_t *decisions, uint8_t *egress_buf,
                       uint64_t egress_cap, uint32_t *egress_offsets, uint16_t *tdest,
                       fs_run_result *res) {
+    enter(s);
     return s->run_frames(buf, offsets, nframes, bp, decisions, egress_buf, egress_cap,
                          egress_offsets, tdest, res);
 }

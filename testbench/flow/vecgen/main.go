@@ -54,17 +54,17 @@ const (
 
 // event is one line of ev.hex.
 type event struct {
-	kind                       int
-	reqValid, apply            bool
-	flushAll, flushTM          bool
-	cmdTM                      uint8
-	partition                  uint8
-	key                        [18]byte
-	hash                       uint32
-	tm                         uint8
-	expHit                     bool
-	expTM                      uint8
-	idle                       uint32
+	kind              int
+	reqValid, apply   bool
+	flushAll, flushTM bool
+	cmdTM             uint8
+	partition         uint8
+	key               [18]byte
+	hash              uint32
+	tm                uint8
+	expHit            bool
+	expTM             uint8
+	idle              uint32
 }
 
 func bit(b bool) int64 {
@@ -229,9 +229,7 @@ func (g *generator) check() {
 func (g *generator) run(n int, flushEvery int) {
 	g.lastSet = -1
 	for len(g.events) < n {
-		r := g.rng.Intn(1000)
-		switch {
-		case r < 1000/flushEvery:
+		if g.rng.Intn(flushEvery) == 0 {
 			e := event{kind: kindCycle}
 			if g.rng.Intn(3) == 0 {
 				e = g.request()
@@ -246,12 +244,16 @@ func (g *generator) run(n int, flushEvery int) {
 				g.b2bFlush++
 			}
 			g.lastSet = -1
-		case r < 1000/flushEvery+30:
+			continue
+		}
+		r := g.rng.Intn(1000)
+		switch {
+		case r < 30:
 			g.events = append(g.events, event{kind: kindIdle, idle: uint32(1 + g.rng.Intn(3))})
 			g.lastSet = -1
-		case r < 1000/flushEvery+40:
+		case r < 40:
 			g.check()
-		case r < 1000/flushEvery+42:
+		case r < 42:
 			g.check()
 			g.base = g.ft.Counters
 			g.events = append(g.events, event{kind: kindClear})

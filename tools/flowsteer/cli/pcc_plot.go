@@ -33,9 +33,8 @@ func writePccPNG(rep *replay.ConsistencyReport, path string) error {
 		fmt.Sprintf("moved, flow state off\n%d of %d", rep.MovedOff, rep.Established),
 		fmt.Sprintf("moved, flow state on\n%d of %d", rep.MovedOn, rep.Established),
 		fmt.Sprintf("buckets moved\n%d of 4096", rep.BucketsMoved))
-	if max(values[0], values[1], values[2]) == 0 {
-		p.Y.Max = 1 // an all-zero chart still needs a scale
-	}
+	// Headroom above the tallest bar; an all-zero chart still needs a scale.
+	p.Y.Max = max(1, 1.1*max(values[0], values[1], values[2]))
 	if err := p.Save(6*vg.Inch, 4*vg.Inch, path); err != nil {
 		return fmt.Errorf("png %s: %v", path, err)
 	}

@@ -33,8 +33,8 @@ func NewFlowTable(sets, ways int) (*FlowTable, error) {
 	if sets < 1 || sets&(sets-1) != 0 || sets > 1<<20 {
 		return nil, fmt.Errorf("flow_state.sets: %d is not a power of two in 1..1048576", sets)
 	}
-	if ways < 1 || ways > 16 {
-		return nil, fmt.Errorf("flow_state.ways: %d is not in 1..16", ways)
+	if ways < 1 || ways > 8 { // the RTL's fs_flow_table supports 1..8 ways
+		return nil, fmt.Errorf("flow_state.ways: %d is not in 1..8", ways)
 	}
 	n := sets * ways
 	ft := &FlowTable{sets: sets, ways: ways, valid: make([]bool, n),

@@ -7,10 +7,10 @@
 // decode them with host.DecisionFromWord) and register addresses are plain
 // numbers (driver/ owns the map).
 //
-// The package links build/sim/libflowsteer_sim.a, written by `make
-// sim-lib`; it does not build before that (sim/sim.mk makes go vet, go test
-// and the CLI build depend on the library). The go command hashes that
-// archive into its build cache keys, so a rebuilt RTL relinks test binaries.
+// The package links build/sim/libflowsteer_sim.a and includes the generated
+// libstamp_gen.go (the archive's hash, so the go command's caches see a new
+// RTL), both written by `make sim-lib`; it does not build before that.
+// sim/sim.mk makes go vet, go test and the CLI build depend on the library.
 package sim
 
 /*
@@ -84,9 +84,9 @@ type Sim struct {
 }
 
 // BuildInfo names the RTL the library was built from, its parameters,
-// and whether FST tracing is compiled in.
+// whether FST tracing is compiled in, and the archive's hash.
 func BuildInfo() string {
-	return C.GoString(C.fs_sim_build_info())
+	return C.GoString(C.fs_sim_build_info()) + " lib=" + libStamp[:12]
 }
 
 // New builds a model and holds it in reset for a few cycles.

@@ -72,6 +72,7 @@ $(SIM_LIB): $(SIM_MDIR)/V$(SIM_TOP)__ALL.a $(SIM_OUT)/fs_sim.o
 	rm -f $@
 	printf 'create %s\naddlib %s\naddlib %s\naddmod %s\nsave\nend\n' $@ \
 		$(SIM_MDIR)/V$(SIM_TOP)__ALL.a $(SIM_MDIR)/libverilated.a $(SIM_OUT)/fs_sim.o | ar -M
+	sim/gen_stamp.sh $@ sim/libstamp_gen.go
 
 $(SIM_BENCH_BIN): sim/bench/fs_bench.cpp $(SIM_MDIR)/V$(SIM_TOP)__ALL.a
 	$(CXX) $(SIM_CXXFLAGS) -o $@ $< $(SIM_MDIR)/V$(SIM_TOP)__ALL.a $(SIM_MDIR)/libverilated.a -lz -lpthread
@@ -84,7 +85,7 @@ sim-bench: $(SIM_LIB) $(SIM_BENCH_BIN)
 	$(GO) run ./sim/cmd/simbench -cbench $(SIM_BENCH_BIN) -frames $(SIM_OUT)/bench_frames.bin
 
 sim-clean:
-	rm -rf $(SIM_OUT)
+	rm -rf $(SIM_OUT) sim/libstamp_gen.go
 
 GO_TEST_DEPS  += $(SIM_LIB)
 TEST_TARGETS  += sim-lint

@@ -203,7 +203,7 @@ func TestBackpressureKeepsEverythingInOrder(t *testing.T) {
 	}{
 		{"ingress gaps", Backpressure{Seed: 1, InGapPermille: 300}},
 		{"egress stalls", Backpressure{Seed: 2, OutStallPermille: 500}},
-		{"decision stalls", Backpressure{Seed: 3, DecStallPermille: 700}},
+		{"decision stalls (queue fills)", Backpressure{Seed: 3, DecStallPermille: 990}},
 		{"all, independent", Backpressure{Seed: 4, InGapPermille: 200, OutStallPermille: 400, DecStallPermille: 400}},
 		{"all, bursty", Backpressure{Seed: 5, InGapPermille: 200, OutStallPermille: 400, DecStallPermille: 400, Bursty: true}},
 		{"heavy bursty egress", Backpressure{Seed: 6, OutStallPermille: 900, Bursty: true}},
@@ -340,4 +340,20 @@ func TestLinkReadStopsAtDeadline(t *testing.T) {
 	direct := newSim(t, Options{})
 	_, err = direct.LinkPipe().Write([]byte{0})
 	assert.ErrorIs(t, err, ErrMode, "no bridge path without ViaLink")
+}
+
+// Verilator tears scopes down through a thread-local context; with one
+// context per Sim, closing models in any order must not touch a dead one.
+func TestModelsCloseInAnyOrder(t *testing.T) {
+	var sims []*Sim
+	for range 3 {
+		s, err := New(Options{})
+		require.NoError(t, err)
+		sims = append(sims, s)
+	}
+	_, err := sims[0].Read32(regID)
+	require.NoError(t, err)
+	for _, i := range []int{1, 0, 2} {
+		require.NoError(t, sims[i].Close())
+	}
 }

@@ -32,7 +32,10 @@ def main():
     kind, params, freq = sys.argv[1], sys.argv[2], float(sys.argv[3])
     if kind == "ice40":
         total, cells = stat_cells(sys.argv[4])
-        rep = json.load(open(sys.argv[5]))
+        try:
+            rep = json.load(open(sys.argv[5]))
+        except (OSError, ValueError):
+            rep = {}  # placement failed: no nextpnr report
         util = rep.get("utilization", {})
         lc = util.get("ICESTORM_LC", {})
         ram = util.get("ICESTORM_RAM", {})

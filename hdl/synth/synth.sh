@@ -33,9 +33,17 @@ chparam $WRAP_SET fs_synth_wrap
 synth_ice40 -top fs_synth_wrap -json $OUT/ice40.json
 tee -o $OUT/ice40_stat.txt stat
 " >/dev/null
+rm -f "$OUT/ice40_report.json"
+pnr_rc=0
 nextpnr-ice40 --hx8k --package ct256 --json "$OUT/ice40.json" --asc "$OUT/ice40.asc" \
 	--pcf-allow-unconstrained --freq "$FREQ" --seed "$SEED" --timing-allow-fail \
-	--report "$OUT/ice40_report.json" >"$OUT/nextpnr.log" 2>&1
+	--report "$OUT/ice40_report.json" >"$OUT/nextpnr.log" 2>&1 || pnr_rc=$?
+if [ "$pnr_rc" != 0 ]; then
+	# Still print what yosys measured, then the placer's reason.
+	python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" /dev/null "$OUT/nextpnr.log" || true
+	echo "synth: nextpnr-ice40 failed: $(grep -m1 '^ERROR' "$OUT/nextpnr.log")" >&2
+	exit 1
+fi
 
 python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
 

@@ -76,7 +76,9 @@ func run() error {
 		}
 		return err
 	}
-	c, err := parseBench(string(out))
+	// the RTL may $display notes at start; the figures are the last line
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	c, err := parseBench(lines[len(lines)-1])
 	if err != nil {
 		return fmt.Errorf("%s output %q: %w", *cbench, out, err)
 	}

@@ -53,9 +53,15 @@ func checkDeviceName(cmd, dev string) error {
 	}
 	switch scheme {
 	case "sim":
-		// Options after "sim:" are the sim opener's to check.
-		if hasArg && arg == "" {
-			return bad("sim or sim:OPTIONS (e.g. sim:link)")
+		// The sim opener (sim/simdev) checks the options themselves; here
+		// only their shape: comma-separated "link" or "key=value".
+		if hasArg {
+			for _, opt := range strings.Split(arg, ",") {
+				k, v, isKV := strings.Cut(opt, "=")
+				if !(opt == "link" || isKV && k != "" && v != "") {
+					return bad("sim, sim:link or sim:OPTION=VALUE,... (e.g. sim:link,fst=wave.fst)")
+				}
+			}
 		}
 	case "usb":
 		if !usbDevRE.MatchString(arg) {

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/flowsteer/flowsteer/host"
 )
@@ -85,7 +86,7 @@ func (d *Device) ApplyConfig(cfg *host.Config, progress func(done, total int)) e
 	// 3. Live registers. From here a failure leaves a mixed configuration;
 	// the error says so.
 	live := func(what string, err error) error {
-		return d.errf("apply config: %s: %w (tables not committed; the device holds a partly written configuration, apply it again)", what, unwrapDevice(d, err))
+		return d.errf("apply config: %s: %w (tables not committed; the device holds a partly written configuration, apply it again)", what, withoutName(d, err))
 	}
 	if err := d.SetCtrl(Ctrl{Promiscuous: cfg.Promiscuous}); err != nil {
 		return live("CTRL", err)
@@ -121,18 +122,19 @@ func (d *Device) ApplyConfig(cfg *host.Config, progress func(done, total int)) e
 	// 5. Empty flow table, as a new model's, then the final CTRL.
 	if caps.FlowEnable {
 		if err := d.FlushFlows(); err != nil {
-			return d.errf("apply config: tables committed, but flush flows: %w", unwrapDevice(d, err))
+			return d.errf("apply config: tables committed, but flush flows: %w", withoutName(d, err))
 		}
 	}
 	if err := d.SetCtrl(Ctrl{Promiscuous: cfg.Promiscuous, FlowEnable: cfg.FlowState.Enabled}); err != nil {
-		return d.errf("apply config: tables committed, but final CTRL: %w", unwrapDevice(d, err))
+		return d.errf("apply config: tables committed, but final CTRL: %w", withoutName(d, err))
 	}
 	return nil
 }
 
-// unwrapDevice is err; it exists so errors already prefixed with the device
-// name by the helpers are not prefixed twice in ApplyConfig's messages.
-func unwrapDevice(d *Device, err error) error {
+// withoutName is err (errors.Is/As still see it) with the device name the
+// register helpers put in front removed, so ApplyConfig's message, which
+// starts with the name itself, does not carry it twice.
+func withoutName(d *Device, err error) error {
 	return &strippedErr{err: err, prefix: d.name + ": "}
 }
 
@@ -142,11 +144,7 @@ type strippedErr struct {
 }
 
 func (e *strippedErr) Error() string {
-	s := e.err.Error()
-	if len(s) > len(e.prefix) && s[:len(e.prefix)] == e.prefix {
-		return s[len(e.prefix):]
-	}
-	return s
+	return strings.TrimPrefix(e.err.Error(), e.prefix)
 }
 
 func (e *strippedErr) Unwrap() error { return e.err }

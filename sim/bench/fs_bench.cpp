@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -93,6 +94,9 @@ int main(int argc, char **argv) {
     }
     top.rst = 0;
 
+    // FS_BENCH_DUMP=path writes the decision words, one hex word a line,
+    // for finding where two drivers part ways.
+    FILE *dump = getenv("FS_BENCH_DUMP") ? fopen(getenv("FS_BENCH_DUMP"), "w") : nullptr;
     Fnv dec_fnv, egr_fnv;
     uint64_t sent = 0, pos = 0, ndec = 0, negr = 0, cycles = 0, idle = 0;
     auto t0 = std::chrono::steady_clock::now();
@@ -125,6 +129,7 @@ int main(int argc, char **argv) {
             progress = true;
             uint64_t d = top.m_dec_tdata;
             dec_fnv.add(reinterpret_cast<const uint8_t *>(&d), 8);
+            if (dump) fprintf(dump, "%016llx\n", (unsigned long long)d);
             ndec++;
         }
         if (top.m_axis_tvalid) {
@@ -146,6 +151,7 @@ int main(int argc, char **argv) {
     }
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     top.final();
+    if (dump) fclose(dump);
     printf("frames %llu bytes %llu cycles %llu seconds %.6f frames_per_s %.0f cycles_per_s %.0f dec_fnv %016llx egress_fnv %016llx\n",
            (unsigned long long)n, (unsigned long long)buf.size(), (unsigned long long)cycles, s, n / s,
            cycles / s, (unsigned long long)dec_fnv.h, (unsigned long long)egr_fnv.h);

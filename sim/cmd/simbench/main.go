@@ -98,8 +98,8 @@ func run() error {
 			return fmt.Errorf("frames %d..%d: %w", lo+1, hi, err)
 		}
 		cycles += res.Cycles
-		// hashing is outside the timed region below? No: it is part of what
-		// a Go caller does with results, but cheap; keep it inside.
+		// hashing stays inside the timed region: a real caller also walks
+		// the results, and it is cheap next to the model
 		var w [8]byte
 		for _, d := range res.Decisions {
 			binary.LittleEndian.PutUint64(w[:], d)

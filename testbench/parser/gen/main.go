@@ -95,13 +95,51 @@ func run(out string, seed int64, n int, shared string, perFile, maxLen int) erro
 	}
 
 	var names []string
-	for i := range sets {
-		if err := writeSet(out, r, &sets[i]); err != nil {
+	for _, s := range splitSets(sets) {
+		if err := writeSet(out, r, &s); err != nil {
 			return err
 		}
-		names = append(names, sets[i].name)
+		names = append(names, s.name)
 	}
 	return os.WriteFile(filepath.Join(out, "sets.txt"), []byte(strings.Join(names, "\n")+"\n"), 0o644)
+}
+
+// The bench's memories hold maxBeats beats and maxFrames frames
+// (tb_fs_parser.v MAXB, MAXF); larger sets are cut into parts.
+const (
+	maxBeats  = 1<<20 - 1
+	maxFrames = 1<<17 - 1
+)
+
+func beatsOf(f []byte) int {
+	if len(f) == 0 {
+		return 1
+	}
+	return (len(f) + 7) / 8
+}
+
+func splitSets(sets []vecSet) []vecSet {
+	var out []vecSet
+	for _, s := range sets {
+		var parts []vecSet
+		start, beats := 0, 0
+		for i, f := range s.frames {
+			if i-start == maxFrames || beats+beatsOf(f) > maxBeats {
+				parts = append(parts, vecSet{cfg: s.cfg, frames: s.frames[start:i]})
+				start, beats = i, 0
+			}
+			beats += beatsOf(f)
+		}
+		parts = append(parts, vecSet{cfg: s.cfg, frames: s.frames[start:]})
+		for i := range parts {
+			parts[i].name = s.name
+			if len(parts) > 1 {
+				parts[i].name = fmt.Sprintf("%s_%d", s.name, i)
+			}
+		}
+		out = append(out, parts...)
+	}
+	return out
 }
 
 // defaultShared is ../shared beside the repository root, found by walking up
@@ -395,7 +433,7 @@ func randomFrame(r *rand.Rand, cfg config) []byte {
 	case 0, 1, 2:
 		f = f[:r.Intn(len(f)+1)] // snaplen cut anywhere
 	case 3:
-		f = f[:r.Intn(20)] // runts
+		f = f[:min(r.Intn(20), len(f))] // runts
 	case 4:
 		for len(f) < 60 {
 			f = append(f, 0) // Ethernet padding: ports may be read from it

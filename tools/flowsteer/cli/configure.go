@@ -53,7 +53,7 @@ and one COMMIT switches every partition's table at the same frame boundary.
 			if err != nil {
 				return fmt.Errorf("configure: %v", err)
 			}
-			bar, err := newProgressBar(env, progress, int64(2*4096*caps.Partitions), "tables")
+			bar, err := newProgressBar(env, progress, int64(2*4096*caps.Partitions), "tables", "entries")
 			if err != nil {
 				return err
 			}
@@ -62,7 +62,7 @@ and one COMMIT switches every partition's table at the same frame boundary.
 					_ = bar.Set(done)
 				}
 			})
-			finishBar(bar, env.Stderr)
+			finishBar(bar)
 			if aerr != nil {
 				return fmt.Errorf("configure: %v", oneLine(aerr))
 			}

@@ -36,7 +36,7 @@ between frames.`,
 			if err != nil {
 				return usageError("model: --change: %v", err)
 			}
-			bar, err := newProgressBar(env, progress, -1, "model")
+			bar, err := newProgressBar(env, progress, -1, "model", "frames")
 			if err != nil {
 				return err
 			}
@@ -50,7 +50,7 @@ between frames.`,
 			} else {
 				sum, err = replay.WriteLogFileWithChanges(args[0], outPath, cfg, changes, prog)
 			}
-			finishBar(bar, env.Stderr)
+			finishBar(bar)
 			if err != nil {
 				return err
 			}

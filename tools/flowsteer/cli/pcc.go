@@ -54,7 +54,7 @@ else the configuration's flow_state (default 1024 x 4).`,
 			if err != nil {
 				return err
 			}
-			bar, err := newProgressBar(env, progress, -1, "pcc")
+			bar, err := newProgressBar(env, progress, -1, "pcc", "frames")
 			if err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ else the configuration's flow_state (default 1024 x 4).`,
 				prog = func(n uint64) { _ = bar.Set64(int64(n)) }
 			}
 			rep, err := replay.Consistency(args[0], cfg, change, replay.ConsistencyOptions{Sets: sets, Ways: ways}, prog)
-			finishBar(bar, env.Stderr)
+			finishBar(bar)
 			if err != nil {
 				return err
 			}

@@ -107,7 +107,13 @@ func openDevice(cmd, dev string) (*driver.Device, error) {
 		if errors.Is(err, driver.ErrBusy) {
 			return nil, fmt.Errorf("%s: %s: %v", cmd, dev, err)
 		}
-		return nil, fmt.Errorf("%s: %v", cmd, oneLine(err))
+		msg := oneLine(err)
+		// The transports name the device in most messages; where one does
+		// not (a libusb init failure, say), the user still learns which.
+		if _, arg, _ := strings.Cut(dev, ":"); !strings.Contains(msg, arg) || arg == "" && !strings.Contains(msg, dev) {
+			msg = dev + ": " + msg
+		}
+		return nil, fmt.Errorf("%s: %s", cmd, msg)
 	}
 	return d, nil
 }
@@ -177,7 +183,7 @@ opened. --partition overrides the partition written in the image.
 			if err != nil {
 				return err
 			}
-			bar, err := newProgressBar(env, progress, 2*driver.TableEntries, fmt.Sprintf("partition %d", part))
+			bar, err := newProgressBar(env, progress, 2*driver.TableEntries, fmt.Sprintf("partition %d", part), "entries")
 			if err != nil {
 				return err
 			}
@@ -192,7 +198,7 @@ opened. --partition overrides the partition written in the image.
 					_ = bar.Set(done)
 				}
 			})
-			finishBar(bar, env.Stderr)
+			finishBar(bar)
 			if perr != nil {
 				return fmt.Errorf("program: %v", oneLine(perr))
 			}

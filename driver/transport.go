@@ -69,7 +69,7 @@ func Schemes() []string {
 // knownSchemes are the transports of the DEV syntax, for a helpful error
 // when one of them is not linked into the program.
 var knownSchemes = map[string]string{
-	"sim":  "github.com/flowsteer/flowsteer/sim",
+	"sim":  "github.com/flowsteer/flowsteer/sim/simdev",
 	"usb":  "github.com/flowsteer/flowsteer/driver/usb",
 	"spi":  "github.com/flowsteer/flowsteer/driver/spi",
 	"pcie": "github.com/flowsteer/flowsteer/driver/pcie",

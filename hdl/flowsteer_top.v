@@ -3,11 +3,14 @@
 // Parameters:
 //   PARTITIONS      1..4 partitions (key, table, equal_ports_tm each).
 //   TM_BITS         1..8 bits per table entry (tm zero-extended to 8 bits).
-//   FLOW_ENABLE     SPEC 5 flow table. Not built yet (issue 6): the insertion
-//                   point is marked below; until then CAPS reports no flow
-//                   table, CTRL.FLOW_EN reads 0, FLOW_CMD is ignored and the
-//                   CNT_FLOW_* counters read 0, whatever this parameter says.
-//   FLOW_SETS_LOG2, FLOW_WAYS  geometry of that flow table (unused for now).
+//   FLOW_ENABLE     1 builds the SPEC 5 flow table (fs_flow_table) between
+//                   the table lookup and the decision register; it then
+//                   acts when CTRL.FLOW_EN is set. 0 removes it entirely:
+//                   CAPS reports no flow table, CTRL.FLOW_EN reads 0,
+//                   FLOW_CMD is ignored, CNT_FLOW_* read 0, and the latency
+//                   is FLOW_LATENCY (2) cycles shorter.
+//   FLOW_SETS_LOG2  S = 2**FLOW_SETS_LOG2 sets (0..15, CAPS has 4 bits).
+//   FLOW_WAYS       W ways per set (1..8).
 //   HASH_CHUNKS     Toeplitz input consumed over this many cycles (area /
 //                   throughput trade, see fs_toeplitz). Hashed frames are at
 //                   least 5 beats long (34-byte IPv4 header minimum), so
@@ -25,18 +28,28 @@
 //   P+2              fs_classify result: partition, reason, hash input
 //   P+2+HL           Toeplitz hash (HL = 2, or HASH_CHUNKS+2 when chunked);
 //                    table lookup issued, commit-pending bookkeeping
-//   P+3+HL           table entry read (block RAM)    [flow table goes here]
-//   P+4+HL           decision register: pushed to the decision queues and
-//                    counted
-//   P+6+HL           decision beat on m_dec and first egress beat (when the
+//   P+3+HL           table entry read (block RAM); flow-table request
+//   P+4+HL+FL        decision register: pushed to the decision queues and
+//                    counted (FL = FLOW_LATENCY = 2 with FLOW_ENABLE, else 0)
+//   P+6+HL+FL        decision beat on m_dec and first egress beat (when the
 //                    outputs are ready and, for egress, the beat is in)
-// so the decision latency is P + 8 cycles with HASH_CHUNKS = 1.
+// so the decision latency is P + 8 cycles with HASH_CHUNKS = 1 and no flow
+// table, P + 10 with it.
 //
 // Flow control: the frame is stored in the data FIFO while it is parsed;
 // s_axis_tready drops only when that FIFO is full, or, at a frame's first
-// beat, when the decision queues could not take one more frame. Egress
+// beat, when the decision queues could not take one more frame, or while a
+// flow-table walk runs (FLOW_ENABLE: the S + 2 cycles after reset, and a
+// FLOW_CMD flush, see below). Egress
 // starts a frame when its decision is known, so frames longer than the FIFO
 // stream through (cut-through after byte 256).
+//
+// FLOW_CMD (flush all / flush one TM) applies between frames, like COMMIT:
+// every frame whose first beat was accepted before the command's write is
+// looked up first, no frame whose first beat comes after it is looked up
+// before the flush is done. The next first beat is held while the command
+// waits for the earlier frames (a second FLOW_CMD write waits for its B
+// response meanwhile) and while the flow table walks its sets (S + 3 cycles).
 module flowsteer_top #(
     parameter PARTITIONS      = 4,
     parameter TM_BITS         = 8,
@@ -74,9 +87,8 @@ module flowsteer_top #(
     localparam FD         = FIFO_DEPTH_LOG2;
     localparam [FD:0] DEPTH = 1 << FD;
     localparam [3:0] PART_MASK = (4'b1 << PARTITIONS) - 4'b1;
-    localparam FLOW_BUILT = 0;          // becomes FLOW_ENABLE with issue 6
     localparam [1:0] A_FORWARD = 2'd0;
-    localparam [3:0] R_EQUAL = 4'd6;
+    localparam [3:0] R_EQUAL = 4'd6, R_SRC = 4'd7, R_DST = 4'd8, R_FLOW = 4'd9;
 
     // ------------------------------------------------------------------
     // CSR block
@@ -94,7 +106,9 @@ module flowsteer_top #(
     wire            counter_clear;
     wire            status_pending, status_busy;
     wire [15*32-1:0] cnt_flat;
-    wire [5*32-1:0] flow_cnt_flat = {5*32{1'b0}};
+    wire [5*32-1:0] flow_cnt_flat;
+    wire            flow_hold;         // hold the next first beat (flow table)
+    wire            flow_cmd_hold;     // a FLOW_CMD waits for earlier frames
     wire            tbl_req, tbl_we, tbl_active;
     wire [1:0]      tbl_part;
     wire [11:0]     tbl_index;
@@ -103,7 +117,7 @@ module flowsteer_top #(
     reg  [3:0]      bank_active_reg;
 
     fs_csr #(
-        .PARTITIONS(PARTITIONS), .TM_BITS(TM_BITS), .FLOW_ENABLE(FLOW_BUILT),
+        .PARTITIONS(PARTITIONS), .TM_BITS(TM_BITS), .FLOW_ENABLE(FLOW_ENABLE),
         .FLOW_SETS_LOG2(FLOW_SETS_LOG2), .FLOW_WAYS(FLOW_WAYS)
     ) u_csr (
         .clk(clk), .rst(rst),
@@ -121,6 +135,7 @@ module flowsteer_top #(
         .flow_cmd_valid(flow_cmd_valid), .flow_cmd_data(flow_cmd_data),
         .counter_clear(counter_clear),
         .status_bank(bank_active_reg), .status_pending(status_pending), .status_busy(status_busy),
+        .flow_cmd_hold(flow_cmd_hold),
         .cnt_flat(cnt_flat), .flow_cnt_flat(flow_cnt_flat),
         .tbl_req(tbl_req), .tbl_we(tbl_we), .tbl_active(tbl_active), .tbl_part(tbl_part),
         .tbl_index(tbl_index), .tbl_wdata(tbl_wdata),
@@ -137,7 +152,7 @@ module flowsteer_top #(
     wire [FD:0]  data_count;
 
     wire frame_room = (dec_out_reg < DEPTH) && (eg_out_reg < DEPTH) && !tag_full;
-    assign s_axis_tready = !data_full && (!sof_reg || frame_room);
+    assign s_axis_tready = !data_full && (!sof_reg || (frame_room && !flow_hold));
     wire in_fire  = s_axis_tvalid && s_axis_tready;
     wire sof_fire = in_fire && sof_reg;
 
@@ -329,29 +344,137 @@ module flowsteer_top #(
     end
     wire [7:0] l1_tm_tbl = lk_tm_flat[8*l1_part_reg +: 8];
 
-    // ---- flow table insertion point (SPEC 5, issue 6) ----
-    // fs_flow_table goes between the lookup result (l1_*, l1_tm_tbl) and the
-    // decision register: it may turn SRC_HASH/DST_HASH into FLOW_STATE with
-    // a stored tm. Until then the lookup result passes straight through.
-    wire       f_valid  = l1_valid_reg;
-    wire       f_hashed = l1_hashed_reg;
-    wire [1:0] f_action = l1_action_reg;
-    wire [1:0] f_part   = l1_part_reg;
-    wire [3:0] f_reason = l1_reason_reg;
-    wire [7:0] f_tm     = l1_tm_tbl;
-    wire [31:0] f_hash  = l1_hash_reg;
+    // tm as the table lookup decides it (EQUAL_PORTS: the partition's
+    // equal_ports_tm; not FORWARD: 0).
+    wire [7:0] l1_tm = (l1_action_reg != A_FORWARD) ? 8'd0 :
+                       l1_hashed_reg ? l1_tm_tbl :
+                       (l1_reason_reg == R_EQUAL) ? l1_eqtm_reg : 8'd0;
+
+    // ---- flow table (SPEC 5, issue 6) ----
+    // Every frame passes through fs_flow_table (FLOW_LATENCY = 2 cycles, the
+    // other decision fields wait in a delay line); SRC_HASH/DST_HASH frames
+    // with CTRL.FLOW_EN set are looked up, and a hit turns them into
+    // FLOW_STATE with the stored tm. FLOW_ENABLE = 0: straight through.
+    wire        f_valid, f_hashed;
+    wire [1:0]  f_action, f_part;
+    wire [3:0]  f_reason;
+    wire [7:0]  f_tm;
+    wire [31:0] f_hash;
+
+    generate
+        if (FLOW_ENABLE != 0) begin : g_flow
+            // The 18-byte SRC/DST hash input (byte 0 in [143:136]) follows
+            // the frame to the lookup stage. No reset: only meaningful
+            // alongside a valid frame.
+            wire [143:0] key_m;
+            reg  [143:0] l1_key_reg;
+            fs_delay #(.WIDTH(144), .STAGES(HASH_LAT)) u_key_delay (
+                .clk(clk), .rst(1'b0), .d(cls_hin[263:120]), .q(key_m)
+            );
+            always @(posedge clk)
+                l1_key_reg <= key_m;
+
+            // FLOW_CMD: wait until every frame accepted before the write has
+            // made its request (first beats are held meanwhile), then pulse.
+            reg         fc_pend_reg, fc_all_reg, fc_tm_reg;
+            reg  [7:0]  fc_tm_val_reg;
+            reg  [FD:0] fl_inflight_reg;   // frames accepted, request not yet made
+            wire        fc_go = fc_pend_reg && (fl_inflight_reg == {(FD+1){1'b0}});
+            always @(posedge clk) begin
+                if (rst) begin
+                    fc_pend_reg     <= 1'b0;
+                    fl_inflight_reg <= {(FD+1){1'b0}};
+                end else begin
+                    fl_inflight_reg <= fl_inflight_reg + {{FD{1'b0}}, sof_fire}
+                                                       - {{FD{1'b0}}, l1_valid_reg};
+                    if (flow_cmd_valid && (flow_cmd_data[0] || flow_cmd_data[1])) begin
+                        fc_pend_reg   <= 1'b1;
+                        fc_all_reg    <= flow_cmd_data[0];
+                        fc_tm_reg     <= flow_cmd_data[1];
+                        fc_tm_val_reg <= flow_cmd_data[15:8];
+                    end else if (fc_go) begin
+                        fc_pend_reg <= 1'b0;
+                    end
+                end
+            end
+
+            wire               rsp_valid, rsp_hit, busy;
+            wire [TM_BITS-1:0] rsp_tm;
+            fs_flow_table #(
+                .SETS_LOG2(FLOW_SETS_LOG2), .WAYS(FLOW_WAYS), .TM_BITS(TM_BITS)
+            ) u_flow (
+                .clk(clk), .rst(rst),
+                .req_valid(l1_valid_reg),
+                .req_apply(cfg_flow_en && (l1_reason_reg == R_SRC || l1_reason_reg == R_DST)),
+                .req_partition(l1_part_reg), .req_key(l1_key_reg), .req_hash(l1_hash_reg),
+                .req_tm(l1_tm_tbl[TM_BITS-1:0]),
+                .rsp_valid(rsp_valid), .rsp_hit(rsp_hit), .rsp_tm(rsp_tm),
+                .cmd_flush_all(fc_go && fc_all_reg), .cmd_flush_tm(fc_go && fc_tm_reg),
+                .cmd_tm(fc_tm_val_reg), .busy(busy),
+                .cnt_hits(flow_cnt_flat[31:0]), .cnt_misses(flow_cnt_flat[63:32]),
+                .cnt_inserts(flow_cnt_flat[95:64]), .cnt_evictions(flow_cnt_flat[127:96]),
+                .cnt_flushed(flow_cnt_flat[159:128]), .cnt_clear(counter_clear)
+            );
+            // busy is a register; no frame is between ingress and the request
+            // while it is high (the walk starts with none in flight and first
+            // beats are held), so req_valid never meets busy.
+            assign flow_hold     = fc_pend_reg || busy;
+            assign flow_cmd_hold = fc_pend_reg;
+
+            wire        d_valid2, d_hashed2;
+            wire [1:0]  d_action2, d_part2;
+            wire [3:0]  d_reason2;
+            wire [7:0]  d_tm2;
+            wire [31:0] d_hash2;
+            fs_delay #(.WIDTH(50), .STAGES(2)) u_flow_delay (
+                .clk(clk), .rst(rst),
+                .d({l1_valid_reg, l1_hashed_reg, l1_action_reg, l1_part_reg, l1_reason_reg,
+                    l1_tm, l1_hash_reg}),
+                .q({d_valid2, d_hashed2, d_action2, d_part2, d_reason2, d_tm2, d_hash2})
+            );
+            wire [7:0] rsp_tm8;
+            if (TM_BITS == 8) begin : g_tm8
+                assign rsp_tm8 = rsp_tm;
+            end else begin : g_tmx
+                assign rsp_tm8 = {{(8-TM_BITS){1'b0}}, rsp_tm};
+            end
+            assign f_valid  = d_valid2;
+            assign f_hashed = d_hashed2;
+            assign f_action = d_action2;
+            assign f_part   = d_part2;
+            assign f_reason = rsp_hit ? R_FLOW : d_reason2;
+            assign f_tm     = rsp_hit ? rsp_tm8 : d_tm2;
+            assign f_hash   = d_hash2;
+`ifndef SYNTHESIS
+            always @(posedge clk) begin
+                if (!rst && l1_valid_reg && busy)
+                    $display("ERROR %m: flow request while the flow table is busy at %0t", $time);
+                if (!rst && rsp_valid != d_valid2)
+                    $display("ERROR %m: flow response out of step with its frame at %0t", $time);
+            end
+`endif
+        end else begin : g_no_flow
+            assign f_valid       = l1_valid_reg;
+            assign f_hashed      = l1_hashed_reg;
+            assign f_action      = l1_action_reg;
+            assign f_part        = l1_part_reg;
+            assign f_reason      = l1_reason_reg;
+            assign f_tm          = l1_tm;
+            assign f_hash        = l1_hash_reg;
+            assign flow_hold     = 1'b0;
+            assign flow_cmd_hold = 1'b0;
+            assign flow_cnt_flat = {5*32{1'b0}};
+        end
+    endgenerate
 
     // Decision register. Fields SPEC 4 prints as '-' are zero.
     reg [59:0] dec_word_reg;
     wire       f_fwd = (f_action == A_FORWARD);
-    wire [7:0] dec_tm = !f_fwd ? 8'd0 :
-                        f_hashed ? f_tm :
-                        (f_reason == R_EQUAL) ? l1_eqtm_reg : 8'd0;
     always @(posedge clk) begin
         dec_valid_reg <= !rst && f_valid;
         dec_word_reg  <= {f_hashed ? f_hash[11:0] : 12'd0,
                           f_hashed ? f_hash : 32'd0,
-                          dec_tm,
+                          f_tm,
                           f_fwd ? f_part : 2'd0,
                           f_reason, f_action};
     end
@@ -417,7 +540,5 @@ module flowsteer_top #(
         if (!rst && (m_valid && m_hashed) != hash_valid)
             $display("ERROR %m: hash out of step with its frame at %0t", $time);
     end
-    initial if (FLOW_ENABLE != 0 && FLOW_BUILT == 0)
-        $display("NOTE flowsteer_top: FLOW_ENABLE=1 requested, flow table not built yet (issue 6)");
 `endif
 endmodule

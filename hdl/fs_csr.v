@@ -21,6 +21,8 @@
 //     pending (STATUS[8]): the old bank is still being read by frames tagged
 //     with it. Pending clears within the pipeline latency once those frames'
 //     beats are in.
+//   - A FLOW_CMD write waits (no B yet) while flow_cmd_hold is high: the
+//     previous flow command still waits for the frames accepted before it.
 module fs_csr #(
     parameter PARTITIONS     = 4,
     parameter TM_BITS        = 8,
@@ -66,6 +68,7 @@ module fs_csr #(
     input  wire [3:0]   status_bank,
     input  wire         status_pending,
     input  wire         status_busy,
+    input  wire         flow_cmd_hold,
     input  wire [15*32-1:0] cnt_flat,      // fs_counters layout
     input  wire [5*32-1:0]  flow_cnt_flat, // hits, misses, inserts, evictions, flushes
     // table windows: a one-cycle tbl_req, answered by tbl_ack (with tbl_rdata
@@ -161,6 +164,7 @@ module fs_csr #(
     wire wr_both   = aw_held_reg && w_held_reg && !s_axil_bvalid && !wr_wait_reg;
     // COMMIT and shadow writes wait while a commit is pending.
     wire wr_stall  = (status_pending && (wa == `FS_REG_COMMIT || w_is_shadow)) ||
+                     (flow_cmd_hold && wa == `FS_REG_FLOW_CMD) ||
                      (w_is_table && w_tbl_ok && tbl_busy_reg);
     wire wr_go     = wr_both && !wr_stall;
     wire wr_to_tbl = wr_go && w_is_table && w_tbl_ok;

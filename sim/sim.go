@@ -115,6 +115,24 @@ func New(opts Options) (*Sim, error) {
 	return s, nil
 }
 
+// SetViaLink switches the CSR port between the direct AXI-Lite port and the
+// link bridge, between transactions, keeping all state (a board whose host
+// cable changes). Named shared simulators (sim/simdev) use it.
+func (s *Sim) SetViaLink(viaLink bool) error {
+	if s.h == nil {
+		return ErrClosed
+	}
+	v := C.int(0)
+	if viaLink {
+		v = 1
+	}
+	if err := s.status(C.fs_sim_set_via_link(s.h, v)); err != nil {
+		return err
+	}
+	s.viaLink = viaLink
+	return nil
+}
+
 // status turns a C return code into an error wrapping the matching sentinel.
 func (s *Sim) status(rc C.int) error {
 	if rc == C.FS_OK {

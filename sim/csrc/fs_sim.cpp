@@ -467,6 +467,18 @@ int fs_sim_step(fs_sim *s, uint64_t n) {
     return FS_OK;
 }
 
+int fs_sim_set_via_link(fs_sim *s, int via_link) {
+    enter(s);
+    s->streams_idle();
+    s->csr_idle();
+    s->top->link_rx_tvalid = 0;
+    s->via_link = via_link != 0;
+    s->top->csr_via_link = s->via_link;
+    // A few idle cycles so the CSR mux settles before the next access.
+    for (int i = 0; i < 4; i++) s->idle_cycle();
+    return FS_OK;
+}
+
 int fs_sim_read32(fs_sim *s, uint32_t addr, uint32_t *val) {
     enter(s);
     if (int rc = s->check_csr()) return rc;

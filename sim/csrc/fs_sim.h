@@ -66,6 +66,9 @@ int fs_sim_reset(fs_sim *s, uint32_t cycles);
 int fs_sim_step(fs_sim *s, uint64_t n);
 
 /* Direct AXI-Lite (via_link == 0 only). */
+/* Route the core's CSR port through the link bridge (1) or the direct
+ * AXI-Lite port (0) from now on; call between transactions. */
+int fs_sim_set_via_link(fs_sim *s, int via_link);
 int fs_sim_read32(fs_sim *s, uint32_t addr, uint32_t *val);
 int fs_sim_write32(fs_sim *s, uint32_t addr, uint32_t val);
 int fs_sim_write_burst(fs_sim *s, uint32_t addr, const uint32_t *vals, uint32_t n);

@@ -8,11 +8,16 @@
 //	sim:link         through fs_link_bridge and the driver/link protocol
 //	sim:fst=PATH     either of the above, with an FST waveform (comma-
 //	sim:link,fst=P   separated options)
+//	sim:name=X       a simulator shared by every Open of the same name in
+//	                 this process (its state outlives Close), so successive
+//	                 commands in one process (tests, scripts using the
+//	                 package) see one board
 package simdev
 
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/flowsteer/flowsteer/driver"
 	"github.com/flowsteer/flowsteer/driver/link"
@@ -21,31 +26,59 @@ import (
 
 func init() { driver.RegisterOpener("sim", Open) }
 
-// Open opens a fresh simulator from the part of the device name after "sim:".
+// shared holds the named simulators of this process.
+var shared = struct {
+	sync.Mutex
+	sims map[string]*sim.Sim
+}{sims: map[string]*sim.Sim{}}
+
+// Open opens a simulator from the part of the device name after "sim:": a
+// fresh one, or with name=X the process-wide one of that name.
 func Open(arg string) (driver.Transport, error) {
-	opts, err := parseArg(arg)
+	opts, name, err := parseArg(arg)
 	if err != nil {
 		return nil, err
 	}
-	s, err := sim.New(opts)
-	if err != nil {
+	var s *sim.Sim
+	if name != "" {
+		shared.Lock()
+		defer shared.Unlock()
+		if s = shared.sims[name]; s == nil {
+			if s, err = sim.New(opts); err != nil {
+				return nil, err
+			}
+			shared.sims[name] = s
+		} else if err = s.SetViaLink(opts.ViaLink); err != nil {
+			return nil, err
+		}
+	} else if s, err = sim.New(opts); err != nil {
 		return nil, err
 	}
+	owned := name == ""
 	if !opts.ViaLink {
-		return s, nil
+		if owned {
+			return s, nil
+		}
+		return keepOpen{s}, nil
 	}
 	c, err := link.NewConn(s.LinkPipe())
 	if err != nil {
-		s.Close()
+		if owned {
+			s.Close()
+		}
 		return nil, fmt.Errorf("sim:link: %w", err)
 	}
-	return &linkTransport{Conn: c, sim: s}, nil
+	return &linkTransport{Conn: c, sim: s, owned: owned}, nil
 }
 
-func parseArg(arg string) (sim.Options, error) {
-	var o sim.Options
+// keepOpen is a shared simulator whose Close leaves it running.
+type keepOpen struct{ *sim.Sim }
+
+func (keepOpen) Close() error { return nil }
+
+func parseArg(arg string) (o sim.Options, name string, err error) {
 	if arg == "" {
-		return o, nil
+		return o, "", nil
 	}
 	for _, part := range strings.Split(arg, ",") {
 		switch k, v, _ := strings.Cut(part, "="); k {
@@ -53,25 +86,34 @@ func parseArg(arg string) (sim.Options, error) {
 			o.ViaLink = true
 		case "fst":
 			if v == "" {
-				return o, fmt.Errorf("sim: fst= needs a file path (sim:fst=wave.fst)")
+				return o, "", fmt.Errorf("%w: sim: fst= needs a file path (sim:fst=wave.fst)", driver.ErrBadDevice)
 			}
 			o.FST = v
+		case "name":
+			if v == "" {
+				return o, "", fmt.Errorf("%w: sim: name= needs a name (sim:name=board0)", driver.ErrBadDevice)
+			}
+			name = v
 		default:
-			return o, fmt.Errorf("sim: unknown option %q (want link, fst=PATH)", part)
+			return o, "", fmt.Errorf("%w: sim: unknown option %q (want link, fst=PATH, name=X)", driver.ErrBadDevice, part)
 		}
 	}
-	return o, nil
+	return o, name, nil
 }
 
 // linkTransport is a link.Conn whose Close also frees the simulator. The
 // embedded Conn keeps its ReadBurst and byte-burst methods.
 type linkTransport struct {
 	*link.Conn
-	sim *sim.Sim
+	sim   *sim.Sim
+	owned bool // false for a shared (named) simulator
 }
 
 func (t *linkTransport) Close() error {
 	err := t.Conn.Close()
+	if !t.owned {
+		return err
+	}
 	if cerr := t.sim.Close(); err == nil {
 		err = cerr
 	}

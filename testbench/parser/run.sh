@@ -23,7 +23,7 @@ mkdir -p "$out"
 cd "$root"
 go run ./testbench/parser/gen -out "$out" -seed "$seed" -n "$n"
 
-iverilog -g2005 -Wall -o "$out/tb_fs_parser.vvp" testbench/parser/tb_fs_parser.v hdl/fs_parser.v
+iverilog -g2005 -Wall -Wno-timescale -o "$out/tb_fs_parser.vvp" testbench/parser/tb_fs_parser.v hdl/fs_parser.v
 fail=0
 while read -r set; do
 	[ -n "$set" ] || continue

@@ -100,27 +100,29 @@ module fs_csr #(
     // ------------------------------------------------------------------
     // Registers
     // ------------------------------------------------------------------
+    // Register storage. Every RW register is written byte by byte (one
+    // enable per byte lane, data straight from the bus), so a register bit
+    // costs a flip-flop and no mask logic. Only partitions < PARTITIONS have
+    // key and EQTM registers; the others are constants (never read).
     reg [31:0]  scratch_reg;
     reg         promisc_reg, flow_en_reg;
     reg [1:0]   table_sel_reg;
-    reg [31:0]  mac_lo_reg [0:3];
-    reg [16:0]  mac_hi_reg [0:3];      // {valid, bytes 0..1}
-    reg [21:0]  rule_reg   [0:7];      // register bits [21:0] ([19:18] read 0)
-    reg [4*8-1:0]   eqtm_reg;
-    reg [4*320-1:0] keys_reg;
+    reg [4*32-1:0] mac_lo_flat;        // MAC_LO(i) in [32i+31:32i]
+    reg [4*17-1:0] mac_hi_flat;        // {valid, bytes 0..1} of MAC_HI(i)
+    reg [8*20-1:0] rule_flat;          // {proto, partition, port} of RULE(i)
+    wire [4*8-1:0]   eqtm_flat;
+    wire [4*320-1:0] keys_flat;
 
     assign cfg_promisc = promisc_reg;
     assign cfg_flow_en = flow_en_reg;
-    assign cfg_eqtm    = eqtm_reg;
-    assign cfg_keys    = keys_reg;
+    assign cfg_eqtm    = eqtm_flat;
+    assign cfg_keys    = keys_flat;
+    assign cfg_rules   = rule_flat;
     genvar gi;
     generate
         for (gi = 0; gi < 4; gi = gi + 1) begin : g_mac
-            assign cfg_mac[48*gi +: 48]  = {mac_hi_reg[gi][15:0], mac_lo_reg[gi]};
-            assign cfg_mac_valid[gi]     = mac_hi_reg[gi][16];
-        end
-        for (gi = 0; gi < 8; gi = gi + 1) begin : g_rule
-            assign cfg_rules[20*gi +: 20] = {rule_reg[gi][21:20], rule_reg[gi][17:0]};
+            assign cfg_mac[48*gi +: 48]  = {mac_hi_flat[17*gi +: 16], mac_lo_flat[32*gi +: 32]};
+            assign cfg_mac_valid[gi]     = mac_hi_flat[17*gi + 16];
         end
     endgenerate
 
@@ -145,7 +147,6 @@ module fs_csr #(
     assign s_axil_awready = !aw_held_reg;
     assign s_axil_wready  = !w_held_reg;
 
-    wire [31:0] wmask = {{8{w_strb_reg[3]}}, {8{w_strb_reg[2]}}, {8{w_strb_reg[1]}}, {8{w_strb_reg[0]}}};
     wire [15:0] wa = aw_addr_reg;
     wire [15:0] wa_mac   = rel(wa, `FS_REG_MAC_LO);
     wire [15:0] wa_rule  = rel(wa, `FS_REG_RULE);
@@ -153,9 +154,8 @@ module fs_csr #(
     wire [15:0] wa_key   = rel(wa, `FS_REG_KEY);
     wire w_is_mac   = wa_mac  < 16'h0020 && wa_mac[1:0] == 2'b00;
     wire w_is_rule  = wa_rule < 16'h0020 && wa_rule[1:0] == 2'b00;
-    wire w_is_eqtm  = wa_eqtm < 16'h0010 && wa_eqtm[1:0] == 2'b00 && {14'd0, wa_eqtm[3:2]} < PARTITIONS[15:0];
-    wire w_is_key   = wa_key  < 16'h0100 && wa_key[1:0] == 2'b00 && wa_key[5:2] < 4'd10 &&
-                      {14'd0, wa_key[7:6]} < PARTITIONS[15:0];
+    wire w_is_eqtm  = wa_eqtm < 16'h0010 && wa_eqtm[1:0] == 2'b00;
+    wire w_is_key   = wa_key  < 16'h0100 && wa_key[1:0] == 2'b00;
     wire w_is_shadow = (wa & 16'hC000) == `FS_REG_TABLE_SHADOW;
     wire w_is_active = (wa & 16'hC000) == `FS_REG_TABLE_ACTIVE;
     wire w_is_table  = w_is_shadow || w_is_active;
@@ -169,7 +169,6 @@ module fs_csr #(
     wire wr_go     = wr_both && !wr_stall;
     wire wr_to_tbl = wr_go && w_is_table && w_tbl_ok;
 
-    integer n;
     always @(posedge clk) begin
         commit_valid   <= 1'b0;
         flow_cmd_valid <= 1'b0;
@@ -179,17 +178,9 @@ module fs_csr #(
             w_held_reg    <= 1'b0;
             wr_wait_reg   <= 1'b0;
             s_axil_bvalid <= 1'b0;
-            scratch_reg   <= 32'd0;
             promisc_reg   <= 1'b1;
             flow_en_reg   <= 1'b0;
             table_sel_reg <= 2'd0;
-            for (n = 0; n < 4; n = n + 1) begin
-                mac_lo_reg[n] <= 32'd0;
-                mac_hi_reg[n] <= 17'd0;
-            end
-            for (n = 0; n < 8; n = n + 1)
-                rule_reg[n] <= 22'd0;
-            eqtm_reg <= 32'd0;
             commit_mask   <= 4'd0;
             flow_cmd_data <= 32'd0;
         end else begin
@@ -220,8 +211,6 @@ module fs_csr #(
                     aw_held_reg   <= 1'b0;
                     w_held_reg    <= 1'b0;
                 end
-                if (wa == `FS_REG_SCRATCH)
-                    scratch_reg <= (scratch_reg & ~wmask) | (w_data_reg & wmask);
                 if (wa == `FS_REG_CTRL && w_strb_reg[0]) begin
                     promisc_reg <= w_data_reg[0];
                     flow_en_reg <= w_data_reg[1] && (FLOW_ENABLE != 0);
@@ -238,35 +227,86 @@ module fs_csr #(
                     counter_clear <= 1'b1;
                 if (wa == `FS_REG_TABLE_SEL && w_strb_reg[0])
                     table_sel_reg <= w_data_reg[1:0];
-                if (w_is_mac && !wa_mac[2])
-                    mac_lo_reg[wa_mac[4:3]] <= (mac_lo_reg[wa_mac[4:3]] & ~wmask) | (w_data_reg & wmask);
-                if (w_is_mac && wa_mac[2])
-                    mac_hi_reg[wa_mac[4:3]] <=
-                        {(w_strb_reg[3] ? w_data_reg[31]   : mac_hi_reg[wa_mac[4:3]][16]),
-                         (w_strb_reg[1] ? w_data_reg[15:8] : mac_hi_reg[wa_mac[4:3]][15:8]),
-                         (w_strb_reg[0] ? w_data_reg[7:0]  : mac_hi_reg[wa_mac[4:3]][7:0])};
-                if (w_is_rule)
-                    rule_reg[wa_rule[4:2]] <= ((rule_reg[wa_rule[4:2]] & ~wmask[21:0]) |
-                                               (w_data_reg[21:0] & wmask[21:0])) & 22'h33FFFF;
-                if (w_is_eqtm && w_strb_reg[0])
-                    eqtm_reg[8*wa_eqtm[3:2] +: 8] <= w_data_reg[7:0];
             end
         end
     end
 
-    // Keys: one always block per word so each write is a constant-index
-    // enable (no wide variable-index write logic).
-    genvar gp, gw;
+    // Byte-lane writes of the RW registers: one enable per byte lane.
+    wire [3:0] wr_lane = (wr_go ? 4'hF : 4'h0) & w_strb_reg;
+    genvar gb, gp, gw;
     generate
-        for (gp = 0; gp < 4; gp = gp + 1) begin : g_kp
-            for (gw = 0; gw < 10; gw = gw + 1) begin : g_kw
-                wire hit = wr_go && w_is_key && wa_key[7:6] == gp && wa_key[5:2] == gw;
+        for (gb = 0; gb < 4; gb = gb + 1) begin : g_lane
+            always @(posedge clk)
+                if (rst)
+                    scratch_reg[8*gb +: 8] <= 8'd0;
+                else if (wr_lane[gb] && wa == `FS_REG_SCRATCH)
+                    scratch_reg[8*gb +: 8] <= w_data_reg[8*gb +: 8];
+        end
+        for (gi = 0; gi < 4; gi = gi + 1) begin : g_mac_w
+            wire lo = w_is_mac && wa_mac[4:3] == gi && !wa_mac[2];
+            wire hi = w_is_mac && wa_mac[4:3] == gi && wa_mac[2];
+            for (gb = 0; gb < 4; gb = gb + 1) begin : g_lo
                 always @(posedge clk)
                     if (rst)
-                        keys_reg[320*gp + 32*(9-gw) +: 32] <= KEY_RESET[32*(9-gw) +: 32];
-                    else if (hit)
-                        keys_reg[320*gp + 32*(9-gw) +: 32] <=
-                            (keys_reg[320*gp + 32*(9-gw) +: 32] & ~wmask) | (w_data_reg & wmask);
+                        mac_lo_flat[32*gi + 8*gb +: 8] <= 8'd0;
+                    else if (wr_lane[gb] && lo)
+                        mac_lo_flat[32*gi + 8*gb +: 8] <= w_data_reg[8*gb +: 8];
+            end
+            for (gb = 0; gb < 2; gb = gb + 1) begin : g_hi
+                always @(posedge clk)
+                    if (rst)
+                        mac_hi_flat[17*gi + 8*gb +: 8] <= 8'd0;
+                    else if (wr_lane[gb] && hi)
+                        mac_hi_flat[17*gi + 8*gb +: 8] <= w_data_reg[8*gb +: 8];
+            end
+            always @(posedge clk)
+                if (rst)
+                    mac_hi_flat[17*gi + 16] <= 1'b0;
+                else if (wr_lane[3] && hi)
+                    mac_hi_flat[17*gi + 16] <= w_data_reg[31];
+        end
+        // RULE(i) register bits [21:20] proto, [17:16] partition, [15:0]
+        // port; [19:18] do not exist (read 0).
+        for (gi = 0; gi < 8; gi = gi + 1) begin : g_rule_w
+            wire hit = w_is_rule && wa_rule[4:2] == gi;
+            for (gb = 0; gb < 2; gb = gb + 1) begin : g_port
+                always @(posedge clk)
+                    if (rst)
+                        rule_flat[20*gi + 8*gb +: 8] <= 8'd0;
+                    else if (wr_lane[gb] && hit)
+                        rule_flat[20*gi + 8*gb +: 8] <= w_data_reg[8*gb +: 8];
+            end
+            always @(posedge clk)
+                if (rst)
+                    rule_flat[20*gi + 16 +: 4] <= 4'd0;
+                else if (wr_lane[2] && hit)
+                    rule_flat[20*gi + 16 +: 4] <= {w_data_reg[21:20], w_data_reg[17:16]};
+        end
+        for (gp = 0; gp < 4; gp = gp + 1) begin : g_kp
+            if (gp < PARTITIONS) begin : g_on
+                reg [7:0] eqtm_reg;
+                always @(posedge clk)
+                    if (rst)
+                        eqtm_reg <= 8'd0;
+                    else if (wr_lane[0] && w_is_eqtm && wa_eqtm[3:2] == gp)
+                        eqtm_reg <= w_data_reg[7:0];
+                assign eqtm_flat[8*gp +: 8] = eqtm_reg;
+                // key word w of partition p sits at bit 320p + 32(9-w)
+                for (gw = 0; gw < 10; gw = gw + 1) begin : g_kw
+                    wire hit = w_is_key && wa_key[7:6] == gp && wa_key[5:2] == gw;
+                    for (gb = 0; gb < 4; gb = gb + 1) begin : g_kb
+                        reg [7:0] keys_reg_byte;
+                        always @(posedge clk)
+                            if (rst)
+                                keys_reg_byte <= KEY_RESET[32*(9-gw) + 8*gb +: 8];
+                            else if (wr_lane[gb] && hit)
+                                keys_reg_byte <= w_data_reg[8*gb +: 8];
+                        assign keys_flat[320*gp + 32*(9-gw) + 8*gb +: 8] = keys_reg_byte;
+                    end
+                end
+            end else begin : g_off
+                assign eqtm_flat[8*gp +: 8]   = 8'd0;
+                assign keys_flat[320*gp +: 320] = KEY_RESET;
             end
         end
     endgenerate
@@ -277,7 +317,7 @@ module fs_csr #(
     localparam RD_IDLE = 2'd0, RD_DEC = 2'd1, RD_MUX = 2'd2, RD_TBL = 2'd3;
     reg [1:0]  rd_state_reg;
     reg [15:0] ar_addr_reg;
-    reg [31:0] grp0_reg, grp1_reg, grp2_reg, grp3_reg, grp4_reg, grp5_reg;  // per-group read data
+    reg [31:0] grp0_reg, grp1_reg, grp2_reg, grp3_reg, grp4_reg;  // per-group read data
 
     assign s_axil_arready = (rd_state_reg == RD_IDLE) && !s_axil_rvalid;
 
@@ -286,17 +326,12 @@ module fs_csr #(
     wire [15:0] ra_rule  = rel(ra, `FS_REG_RULE);
     wire [15:0] ra_eqtm  = rel(ra, `FS_REG_EQTM);
     wire [15:0] ra_key   = rel(ra, `FS_REG_KEY);
-    wire [15:0] ra_act   = rel(ra, `FS_REG_CNT_ACTION);
-    wire [15:0] ra_rsn   = rel(ra, `FS_REG_CNT_REASON);
-    wire [15:0] ra_flow  = rel(ra, `FS_REG_CNT_FLOW_HITS);
     wire r_is_mac   = ra_mac  < 16'h0020 && ra_mac[1:0] == 2'b00;
     wire r_is_rule  = ra_rule < 16'h0020 && ra_rule[1:0] == 2'b00;
-    wire r_is_eqtm  = ra_eqtm < 16'h0010 && ra_eqtm[1:0] == 2'b00 && {14'd0, ra_eqtm[3:2]} < PARTITIONS[15:0];
-    wire r_is_key   = ra_key  < 16'h0100 && ra_key[1:0] == 2'b00 && ra_key[5:2] < 4'd10 &&
-                      {14'd0, ra_key[7:6]} < PARTITIONS[15:0];
-    wire r_is_act   = ra_act  < 16'h0010 && ra_act[1:0] == 2'b00;
-    wire r_is_rsn   = ra_rsn  < 16'h0028 && ra_rsn[1:0] == 2'b00;
-    wire r_is_flow  = ra_flow < 16'h0014 && ra_flow[1:0] == 2'b00;
+    wire r_is_eqtm  = ra_eqtm < 16'h0010 && ra_eqtm[1:0] == 2'b00;
+    wire r_is_key   = ra_key  < 16'h0100 && ra_key[1:0] == 2'b00;
+    // the counters share one 256-byte page
+    wire r_is_cnt   = (ra & 16'hFF03) == (`FS_REG_CNT_FRAMES & 16'hFF00);
     wire r_is_table = ((ra & 16'hC000) == `FS_REG_TABLE_SHADOW) || ((ra & 16'hC000) == `FS_REG_TABLE_ACTIVE);
     wire r_tbl_ok   = {14'd0, table_sel_reg} < PARTITIONS[15:0];
 
@@ -310,9 +345,45 @@ module fs_csr #(
             `FS_REG_CTRL:      scalar_val = {30'd0, flow_en_reg, promisc_reg};
             `FS_REG_STATUS:    scalar_val = {22'd0, status_busy, status_pending, 4'd0, status_bank};
             `FS_REG_TABLE_SEL: scalar_val = {30'd0, table_sel_reg};
-            `FS_REG_CNT_FRAMES: scalar_val = cnt_flat[31:0];
             default:           scalar_val = 32'd0;
         endcase
+    end
+
+    // Group read muxes: an AND-OR over the group's words, each gated by its
+    // own address match (no variable shift over a wide vector). Words that
+    // do not exist (partitions >= PARTITIONS, key words >= 10, reason codes
+    // >= 10) have no term and read 0.
+    localparam [15:0] CA_FRAMES = `FS_REG_CNT_FRAMES;
+    localparam [15:0] CA_ACTION = `FS_REG_CNT_ACTION;
+    localparam [15:0] CA_REASON = `FS_REG_CNT_REASON;
+    localparam [15:0] CA_FLOW   = `FS_REG_CNT_FLOW_HITS;
+    reg [31:0] mac_val, rule_val, key_val, cnt_val;
+    integer k, kw;
+    always @(*) begin
+        mac_val = 32'd0;
+        for (k = 0; k < 4; k = k + 1)
+            mac_val = mac_val |
+                ({32{r_is_mac && ra_mac[4:3] == k[1:0] && !ra_mac[2]}} & mac_lo_flat[32*k +: 32]) |
+                ({32{r_is_mac && ra_mac[4:3] == k[1:0] && ra_mac[2]}} &
+                 {mac_hi_flat[17*k + 16], 15'd0, mac_hi_flat[17*k +: 16]});
+        rule_val = 32'd0;
+        for (k = 0; k < 8; k = k + 1)
+            rule_val = rule_val | ({32{r_is_rule && ra_rule[4:2] == k[2:0]}} &
+                {10'd0, rule_flat[20*k + 18 +: 2], 2'b00, rule_flat[20*k +: 18]});
+        for (k = 0; k < PARTITIONS; k = k + 1)
+            rule_val = rule_val | ({32{r_is_eqtm && ra_eqtm[3:2] == k[1:0]}} & {24'd0, eqtm_flat[8*k +: 8]});
+        key_val = 32'd0;
+        for (k = 0; k < PARTITIONS; k = k + 1)
+            for (kw = 0; kw < 10; kw = kw + 1)
+                key_val = key_val | ({32{r_is_key && ra_key[7:6] == k[1:0] && ra_key[5:2] == kw[3:0]}} &
+                                     keys_flat[320*k + 32*(9-kw) +: 32]);
+        cnt_val = {32{r_is_cnt && ra[7:2] == CA_FRAMES[7:2]}} & cnt_flat[31:0];
+        for (k = 0; k < 4; k = k + 1)
+            cnt_val = cnt_val | ({32{r_is_cnt && ra[7:2] == CA_ACTION[7:2] + k[5:0]}} & cnt_flat[32*(1+k) +: 32]);
+        for (k = 0; k < 10; k = k + 1)
+            cnt_val = cnt_val | ({32{r_is_cnt && ra[7:2] == CA_REASON[7:2] + k[5:0]}} & cnt_flat[32*(5+k) +: 32]);
+        for (k = 0; k < 5; k = k + 1)
+            cnt_val = cnt_val | ({32{r_is_cnt && ra[7:2] == CA_FLOW[7:2] + k[5:0]}} & flow_cnt_flat[32*k +: 32]);
     end
 
     // One table access at a time; a write issued in the same cycle goes first.
@@ -345,12 +416,6 @@ module fs_csr #(
         end
     end
 
-    // key word (p, w) sits at bit 320p + 32(9-w) of keys_reg
-    wire [10:0] key_lsb = {1'b0, ra_key[7:6], 8'd0} + {3'd0, ra_key[7:6], 6'd0} +
-                          {2'd0, 4'd9 - ra_key[5:2], 5'd0};
-    wire [4:0] rsn_idx  = ra_rsn[6:2];
-    wire [2:0] flow_idx = ra_flow[4:2];
-
     always @(posedge clk) begin
         if (rst) begin
             rd_state_reg  <= RD_IDLE;
@@ -366,15 +431,10 @@ module fs_csr #(
                     end
                 RD_DEC: begin
                     grp0_reg <= scalar_val;
-                    grp1_reg <= !r_is_mac ? 32'd0 :
-                                  ra_mac[2] ? {mac_hi_reg[ra_mac[4:3]][16], 15'd0, mac_hi_reg[ra_mac[4:3]][15:0]} :
-                                              mac_lo_reg[ra_mac[4:3]];
-                    grp2_reg <= r_is_rule ? {10'd0, rule_reg[ra_rule[4:2]]} :
-                                  r_is_eqtm ? {24'd0, eqtm_reg[8*ra_eqtm[3:2] +: 8]} : 32'd0;
-                    grp3_reg <= r_is_key ? keys_reg[key_lsb +: 32] : 32'd0;
-                    grp4_reg <= r_is_act ? cnt_flat[32*({3'd0, ra_act[3:2]} + 5'd1) +: 32] :
-                                  r_is_rsn && rsn_idx < 5'd10 ? cnt_flat[32*(5 + rsn_idx) +: 32] : 32'd0;
-                    grp5_reg <= r_is_flow && flow_idx < 3'd5 ? flow_cnt_flat[32*flow_idx +: 32] : 32'd0;
+                    grp1_reg <= mac_val;
+                    grp2_reg <= rule_val;
+                    grp3_reg <= key_val;
+                    grp4_reg <= cnt_val;
                     if (rd_tbl_issue)
                         rd_state_reg <= RD_TBL;
                     else if (!(r_is_table && r_tbl_ok))
@@ -382,7 +442,7 @@ module fs_csr #(
                     // else: wait here for the table port
                 end
                 RD_MUX: begin
-                    s_axil_rdata  <= grp0_reg | grp1_reg | grp2_reg | grp3_reg | grp4_reg | grp5_reg;
+                    s_axil_rdata  <= grp0_reg | grp1_reg | grp2_reg | grp3_reg | grp4_reg;
                     s_axil_rvalid <= 1'b1;
                     rd_state_reg  <= RD_IDLE;
                 end

@@ -239,6 +239,7 @@ module fs_parser (
     reg [31:0] wv;           // its value
     reg [10:0] xsum;         // next item word before saturation
     reg [1:0]  wc;
+    reg        walking;
 
     always @* begin
         ph_next = ph_reg;       mac_hit_next = mac_hit_reg;
@@ -249,6 +250,7 @@ module fs_parser (
         sport_next = (beat_reg == 5'd0) ? 16'd0 : res_src_port;
         dport_next = (beat_reg == 5'd0) ? 16'd0 : res_dst_port;
         wi = 6'd0; on1 = 1'b0; on2 = 1'b0; wv = 32'd0; xsum = 11'd0; wc = WC_PENDING;
+        walking = (ph_reg == PH_WALK);   // a walker item is pending
 
         // Steps 1, 2, 3 (first tag), 4: beats 0 and 1.
         if (ph_reg == PH_ETH) begin
@@ -309,15 +311,17 @@ module fs_parser (
             end
         end
 
+        // The later IP words come at least one beat after wl is decided, so
+        // from here on the registered phase and wl are used (shorter paths).
         // Step 5: word wl+1 (identification, flags, fragment offset) and
         // word wl+2 (TTL, protocol, checksum).
-        if (ph_next == PH_IP4) begin
-            wi = {3'd0, wl_next} + 6'd1;
+        if (ph_reg == PH_IP4) begin
+            wi = {3'd0, wl_reg} + 6'd1;
             on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
             wv = on1 ? w1 : w2;
             if (on1 | on2)
                 frag_next = wv[13] | (wv[12:0] != 13'd0);       // MF, offset
-            wi = {3'd0, wl_next} + 6'd2;
+            wi = {3'd0, wl_reg} + 6'd2;
             on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
             wv = on1 ? w1 : w2;
             if (on1 | on2)
@@ -325,8 +329,8 @@ module fs_parser (
         end
 
         // Step 5: last header word wl+IHL-1 completes: header fully valid.
-        if (ph_next == PH_IP4 && hdr_reg) begin
-            wi = {3'd0, wl_next} + {2'd0, ihl_reg} - 6'd1;
+        if (ph_reg == PH_IP4 && hdr_reg) begin
+            wi = {3'd0, wl_reg} + {2'd0, ihl_reg} - 6'd1;
             on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
             if (on1 | on2) begin
                 if (frag_reg) begin
@@ -335,43 +339,45 @@ module fs_parser (
                     ph_next = PH_DONE; rsn_next = R_NON_L4;       // step 7
                 end else begin
                     ph_next = PH_WALK; x_next = wi + 6'd1; cnt_next = 4'd0;
+                    walking = 1'b1;
                 end
             end
         end
 
         // Step 6: next header (word wl+1) and end of the fixed header (wl+9).
-        if (ph_next == PH_IP6) begin
-            wi = {3'd0, wl_next} + 6'd1;
+        if (ph_reg == PH_IP6) begin
+            wi = {3'd0, wl_reg} + 6'd1;
             on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
             wv = on1 ? w1 : w2;
             if (on1 | on2)
                 nh_next = wv[15:8];
-            wi = {3'd0, wl_next} + 6'd9;
+            wi = {3'd0, wl_reg} + 6'd9;
             on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
             if (on1 | on2) begin
                 ph_next = PH_WALK; x_next = wi + 6'd1; cnt_next = 4'd0;
+                walking = 1'b1;
             end
         end
 
         // Steps 6-8, walker. Classify the current item.
-        if (ph_next == PH_WALK) begin
+        if (walking) begin
             wc = walk_class(nh_next, x_next, cnt_next);
             if (wc == WC_TOO_DEEP) begin
-                ph_next = PH_DONE; rsn_next = R_TOO_DEEP;
+                ph_next = PH_DONE; rsn_next = R_TOO_DEEP; walking = 1'b0;
             end else if (wc == WC_NON_L4) begin
-                ph_next = PH_DONE; rsn_next = R_NON_L4;
+                ph_next = PH_DONE; rsn_next = R_NON_L4; walking = 1'b0;
             end
         end
 
         // Read an extension header whose first 8 bytes (words x, x+1) are
         // complete: word x is W0 (x+1 = W1) or W1 (x+1 = W2).
-        if (ph_next == PH_WALK && is_ext(nh_next)) begin
+        if (walking && is_ext(nh_next)) begin
             wi = x_next + 6'd1;
             on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
             wv = on1 ? w0 : w1;
             if (on1 | on2) begin
                 if (nh_next == 8'd44 && (wv[15:3] != 13'd0 || wv[0])) begin
-                    ph_next = PH_DONE; rsn_next = R_FRAGMENT;
+                    ph_next = PH_DONE; rsn_next = R_FRAGMENT; walking = 1'b0;
                 end else begin
                     if (nh_next == 8'd44)
                         xsum = {5'd0, x_next} + 11'd2;
@@ -384,16 +390,16 @@ module fs_parser (
                     cnt_next = cnt_next + 4'd1;
                     wc = walk_class(nh_next, x_next, cnt_next);
                     if (wc == WC_TOO_DEEP) begin
-                        ph_next = PH_DONE; rsn_next = R_TOO_DEEP;
+                        ph_next = PH_DONE; rsn_next = R_TOO_DEEP; walking = 1'b0;
                     end else if (wc == WC_NON_L4) begin
-                        ph_next = PH_DONE; rsn_next = R_NON_L4;
+                        ph_next = PH_DONE; rsn_next = R_NON_L4; walking = 1'b0;
                     end
                 end
             end
         end
 
         // Step 8: ports at word x (W1 or W2 of this beat when they arrive).
-        if (ph_next == PH_WALK && is_l4(nh_next)) begin
+        if (walking && is_l4(nh_next)) begin
             wi = x_next;
             on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
             wv = on1 ? w1 : w2;

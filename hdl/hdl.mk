@@ -30,23 +30,41 @@ hdl-lint:
 	$(YOSYS) -q -p 'read_verilog -Ihdl $(HDL_CORE_SRCS); hierarchy -check -top flowsteer_top; proc'
 	@echo "hdl-lint: clean"
 
+# Vector sets (testbench/hdl/vecgen): plain model; flow state at the full
+# geometry (1024 x 4); flow state at a tiny geometry (4 x 2, many evictions).
+# Each has a COMMIT and two FLOW_CMD flushes in the middle of the traffic.
 hdl-vectors:
-	@mkdir -p $(HDL_VEC)
+	@mkdir -p $(HDL_VEC) $(HDL_VEC)_flow $(HDL_VEC)_flow_small
 	$(GO) run ./testbench/hdl/vecgen -out $(HDL_VEC) $(HDL_VEC_ARGS)
+	$(GO) run ./testbench/hdl/vecgen -out $(HDL_VEC)_flow $(HDL_VEC_ARGS) \
+		-flow -flow-sets-log2 10 -flow-ways 4
+	$(GO) run ./testbench/hdl/vecgen -out $(HDL_VEC)_flow_small $(HDL_VEC_ARGS) \
+		-flow -flow-sets-log2 2 -flow-ways 2
 
-# Full configuration, then the fitting configuration (chunked hash).
+# hdl_icarus_run NAME VECDIR SEED PARAMS: compile and run one bench
+# configuration; fails unless it prints PASSED and no RTL assertion printed
+# an ERROR line.
+define hdl_icarus_run
+	$(IVERILOG) -g2005 -Ihdl -DVEC_DIR=\"$(2)\" -DSEED=$(3) $(foreach p,$(4),-Ptb_flowsteer.$(p)) \
+		-o $(HDL_OUT)/tb_$(1).vvp testbench/hdl/tb_flowsteer.v $(HDL_CORE_SRCS)
+	$(VVP) -n $(HDL_OUT)/tb_$(1).vvp | tee $(HDL_OUT)/tb_$(1).log | grep -v '^FAIL\|^ERROR' ; \
+		grep -q 'tb_flowsteer: PASSED' $(HDL_OUT)/tb_$(1).log && ! grep -q '^ERROR' $(HDL_OUT)/tb_$(1).log || \
+		{ grep '^FAIL\|^ERROR' $(HDL_OUT)/tb_$(1).log | head -20; exit 1; }
+endef
+
+# 1. full configuration (PARTITIONS=4, TM_BITS=8, flow table 1024 x 4),
+#    flow state on; 2. the same core with CTRL.FLOW_EN off (plain model);
+# 3. the HX8K configuration (no flow table, chunked hash); 4. a chunked core
+#    with a 4 x 2 flow table, flow state on.
 hdl-icarus: hdl-vectors
-	$(IVERILOG) -g2005 -Ihdl -DVEC_DIR=\"$(HDL_VEC)\" -o $(HDL_OUT)/tb_full.vvp \
-		testbench/hdl/tb_flowsteer.v $(HDL_CORE_SRCS)
-	$(VVP) -n $(HDL_OUT)/tb_full.vvp | tee $(HDL_OUT)/tb_full.log | grep -v '^FAIL' ; \
-		grep -q 'tb_flowsteer: PASSED' $(HDL_OUT)/tb_full.log || \
-		{ grep '^FAIL' $(HDL_OUT)/tb_full.log | head -20; exit 1; }
-	$(IVERILOG) -g2005 -Ihdl -DVEC_DIR=\"$(HDL_VEC)\" -DSEED=7 \
-		-Ptb_flowsteer.PARTITIONS=1 -Ptb_flowsteer.TM_BITS=4 -Ptb_flowsteer.HASH_CHUNKS=4 \
-		-o $(HDL_OUT)/tb_small.vvp testbench/hdl/tb_flowsteer.v $(HDL_CORE_SRCS)
-	$(VVP) -n $(HDL_OUT)/tb_small.vvp | tee $(HDL_OUT)/tb_small.log | grep -v '^FAIL' ; \
-		grep -q 'tb_flowsteer: PASSED' $(HDL_OUT)/tb_small.log || \
-		{ grep '^FAIL' $(HDL_OUT)/tb_small.log | head -20; exit 1; }
+	@echo "== full configuration, flow state on"
+	$(call hdl_icarus_run,full,$(HDL_VEC)_flow,1,)
+	@echo "== full configuration, CTRL.FLOW_EN off"
+	$(call hdl_icarus_run,full_nofe,$(HDL_VEC),3,)
+	@echo "== PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 FLOW_ENABLE=0"
+	$(call hdl_icarus_run,small,$(HDL_VEC),7,PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 FLOW_ENABLE=0)
+	@echo "== PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 flow table 4 x 2, flow state on"
+	$(call hdl_icarus_run,flow_small,$(HDL_VEC)_flow_small,5,PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 FLOW_SETS_LOG2=2 FLOW_WAYS=2)
 
 synth:
 	@mkdir -p $(HDL_OUT)/synth

@@ -262,5 +262,11 @@ func Adversarial(cfg *host.Config) [][]byte {
 			add(b.ipv6(b.eth(nil, 0x86dd), nil, p, r.Port, r.Port, 8))
 		}
 	}
+	// Long frames: full-size, jumbo and beyond, whose ports are near the
+	// front; the egress must still carry every byte.
+	for _, n := range []int{1514, 1518, 1519, 9018, 16383} {
+		add(b.ipv4(b.eth(nil, 0x0800), 5, -1, 0, tcp, 51000, 443, n-54))
+		add(b.ipv6(b.eth([]uint16{0x8100}, 0x86dd), []ext6{{kind: 0}}, udp, 4789, 50000, n-80))
+	}
 	return out
 }

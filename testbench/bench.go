@@ -38,6 +38,17 @@ type Options struct {
 	HWLog, SWLog io.Writer
 	// Coverage, when set, counts functional coverage bins.
 	Coverage *Coverage
+	// FST, when set, dumps the whole run's waveform there (large: for short
+	// captures; a mismatch report dumps its own window anyway).
+	FST string
+	// KeepGoing counts decision differences instead of stopping at the
+	// first (the report is still written for the first); stream faults
+	// (lost, extra or changed frames, a hung pipeline) always stop.
+	KeepGoing bool
+
+	// modelCfg, set by tests only, gives the model another configuration
+	// than the device: the injected fault that proves the bench can fail.
+	modelCfg *host.Config
 }
 
 // Bench is one device (Verilated RTL behind a driver.Device) and, unless
@@ -68,6 +79,14 @@ type Bench struct {
 	Cycles       uint64         // cycles inside sim.Run
 	Commits      int            // table changes applied
 	KeyChanges   int
+	// Mismatches counts frames whose decisions differ (KeepGoing); First
+	// is the error for the first of them, with its report.
+	Mismatches int
+	First      *MismatchError
+
+	// flowBase holds the flow counters of models replaced by key changes
+	// (the device's counters run on across them).
+	flowBase host.FlowCounters
 }
 
 type step struct {
@@ -107,13 +126,17 @@ func New(cfg *host.Config, opts Options) (*Bench, error) {
 		return nil, fmt.Errorf("testbench: unknown backpressure pattern %v", opts.Pattern)
 	}
 	c := cloneConfig(cfg)
-	s, dev, err := openDevice(c, sim.Options{ViaLink: opts.ViaLink})
+	s, dev, err := openDevice(c, sim.Options{ViaLink: opts.ViaLink, FST: opts.FST})
 	if err != nil {
 		return nil, err
 	}
 	b := &Bench{opts: opts, sim: s, dev: dev, cfg: c, initCfg: cloneConfig(c)}
 	if !opts.NoModel {
-		if b.model, err = host.NewModel(c); err != nil {
+		mc := c
+		if opts.modelCfg != nil {
+			mc = opts.modelCfg
+		}
+		if b.model, err = host.NewModel(mc); err != nil {
 			b.Close()
 			return nil, err
 		}
@@ -273,6 +296,14 @@ func (b *Bench) apply(c Change) error {
 		// The model has no key setter: a new one, whose flow table starts
 		// empty (applyToDevice flushed the device's to match).
 		if b.model != nil {
+			if ft := b.model.Flows(); ft != nil {
+				c := ft.Counters
+				b.flowBase.Hits += c.Hits
+				b.flowBase.Misses += c.Misses
+				b.flowBase.Inserts += c.Inserts
+				b.flowBase.Evictions += c.Evictions
+				b.flowBase.Flushed += c.Flushed + uint64(ft.Occupancy())
+			}
 			var err error
 			if b.model, err = host.NewModel(b.cfg); err != nil {
 				return err
@@ -314,7 +345,7 @@ func (b *Bench) initialConfig() *host.Config { return cloneConfig(b.initCfg) }
 
 // batch runs one sim.Run and checks it record by record.
 func (b *Bench) batch(frames [][]byte) error {
-	pat := b.opts.Pattern.forBatch(b.batches)
+	pat := b.opts.Pattern.forBatch(b.batches + int(b.opts.Seed%uint64(numPatterns)))
 	bp := pat.Backpressure(b.opts.Seed<<20 ^ uint64(b.batches)*0x9e3779b97f4a7c15)
 	startCfg := cloneConfig(b.cfg)
 	startHistory := b.history
@@ -345,22 +376,23 @@ func (b *Bench) batch(frames [][]byte) error {
 	// even when the run also ended in an error.
 	n := min(len(frames), len(res.Decisions))
 	for i := 0; i < n; i++ {
-		w := res.Decisions[i]
-		hw := host.DecisionFromWord(w)
-		if sw != nil {
-			if sw[i].Word() != w {
-				return fail(i, "decision differs from the model")
+		dec, stream := checkRecord(i, frames, &res, sw)
+		if dec != "" {
+			b.Mismatches++
+			if !b.opts.KeepGoing || sw == nil {
+				return fail(i, dec)
 			}
-		} else if hw.Word() != w || !wellFormed(hw) {
-			return fail(i, "decision word malformed (reserved bits or '-' fields not zero, or codes out of range)")
+			if b.First == nil {
+				err := fail(i, dec)
+				me, ok := err.(*MismatchError)
+				if !ok {
+					return err
+				}
+				b.First = me
+			}
 		}
-		if i < len(res.Egress) {
-			if !bytes.Equal(res.Egress[i], frames[i]) {
-				return fail(i, "egress frame differs from the input frame (lost, duplicated, reordered or corrupted)")
-			}
-			if want := TDest(hw); res.TDest[i] != want {
-				return fail(i, fmt.Sprintf("egress tdest 0x%03x, want 0x%03x ({action, tm} of the decision)", res.TDest[i], want))
-			}
+		if stream != "" {
+			return fail(i, stream)
 		}
 	}
 	if runErr != nil {
@@ -431,11 +463,48 @@ func (b *Bench) Finish() error {
 	}
 	if b.cfg.FlowState.Enabled {
 		chk("CNT_FLOW_HITS", c.FlowHits, b.HW.Reasons[host.ReasonFlowState])
+		if b.model != nil && b.model.Flows() != nil {
+			m := b.model.Flows().Counters
+			chk("CNT_FLOW_MISSES", c.FlowMisses, b.flowBase.Misses+m.Misses)
+			chk("CNT_FLOW_INSERTS", c.FlowInserts, b.flowBase.Inserts+m.Inserts)
+			chk("CNT_FLOW_EVICTIONS", c.FlowEvictions, b.flowBase.Evictions+m.Evictions)
+			chk("CNT_FLOW_FLUSHES", c.FlowFlushes, b.flowBase.Flushed+m.Flushed)
+		}
+		if c.FlowEvictions > 0 {
+			b.opts.Coverage.hit(binFlowEviction)
+		}
+		if c.FlowFlushes > 0 {
+			b.opts.Coverage.hit(binFlowFlush)
+		}
 	}
 	if len(diffs) > 0 {
 		return fmt.Errorf("device counters disagree with the decisions: %v", diffs)
 	}
 	return nil
+}
+
+// checkRecord checks record i of a batch: the decision (against the
+// model's when sw is set, else for well-formedness), then the egress frame
+// and its tdest. dec says what is wrong with the decision, stream what is
+// wrong with the egress ("" when nothing).
+func checkRecord(i int, frames [][]byte, res *sim.Result, sw []host.Decision) (dec, stream string) {
+	w := res.Decisions[i]
+	hw := host.DecisionFromWord(w)
+	if sw != nil {
+		if sw[i].Word() != w {
+			dec = "decision differs from the model"
+		}
+	} else if hw.Word() != w || !wellFormed(hw) {
+		dec = "decision word malformed (reserved bits or '-' fields not zero, or codes out of range)"
+	}
+	if i < len(res.Egress) {
+		if !bytes.Equal(res.Egress[i], frames[i]) {
+			stream = "egress frame differs from the input frame (lost, duplicated, reordered or corrupted)"
+		} else if want := TDest(hw); res.TDest[i] != want {
+			stream = fmt.Sprintf("egress tdest 0x%03x, want 0x%03x ({action, tm} of the decision)", res.TDest[i], want)
+		}
+	}
+	return dec, stream
 }
 
 // TDest is the egress tdest a decision implies: {action[1:0], tm[7:0]},

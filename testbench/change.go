@@ -3,11 +3,10 @@ package testbench
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/flowsteer/flowsteer/host"
-	"github.com/flowsteer/flowsteer/host/table"
+	"github.com/flowsteer/flowsteer/host/replay"
 )
 
 // Change is a configuration change applied between two frames: before frame
@@ -16,7 +15,8 @@ import (
 // a board uses); a key change is written only with the pipeline drained
 // (docs/interfaces.md: keys take effect when written).
 //
-// host/replay has no change type yet; this is the testbench's minimal one.
+// It is host/replay's Change (tables only) plus the key changes the bench
+// exercises.
 type Change struct {
 	Frame     uint64
 	Partition int
@@ -25,39 +25,25 @@ type Change struct {
 	Source    string                 // for messages: the --change argument
 }
 
-// ParseChange reads a --change argument "FRAME:IMG": the table image IMG is
-// loaded into the partition its header names (docs/spec.md item 4), before
-// frame FRAME.
-func ParseChange(s string) (Change, error) {
-	fs, path, ok := strings.Cut(s, ":")
-	if !ok || fs == "" || path == "" {
-		return Change{}, fmt.Errorf("--change %q: want FRAME:IMG (e.g. 1000:new.img)", s)
-	}
-	n, err := strconv.ParseUint(fs, 10, 64)
-	if err != nil || n < 1 {
-		return Change{}, fmt.Errorf("--change %q: frame %q is not a frame number (1, 2, ...)", s, fs)
-	}
-	img, err := table.ReadFile(path)
+// ParseChanges reads --change arguments "FRAME:IMG" (the image's partition,
+// before frame FRAME) with host/replay's parser, so cosim and compare read
+// them exactly as `flowsteer model` does, sorted by frame.
+func ParseChanges(args []string) ([]Change, error) {
+	rc, err := replay.ParseChanges(args)
 	if err != nil {
-		return Change{}, fmt.Errorf("--change %q: %v", s, err)
+		return nil, err
 	}
-	t := [host.TableSize]uint8(img.Table)
-	return Change{Frame: n, Partition: int(img.Partition), Table: &t, Source: s}, nil
+	return FromReplay(rc), nil
 }
 
-// ParseChanges parses every argument and sorts them by frame (stable, so
-// two changes before one frame apply in the order given).
-func ParseChanges(args []string) ([]Change, error) {
-	out := make([]Change, 0, len(args))
-	for _, a := range args {
-		c, err := ParseChange(a)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+// FromReplay converts host/replay's table changes.
+func FromReplay(rc []replay.Change) []Change {
+	out := make([]Change, len(rc))
+	for i, c := range rc {
+		out[i] = Change{Frame: c.Frame, Partition: c.Partition, Table: c.Table,
+			Source: fmt.Sprintf("%d:%s", c.Frame, c.Path)}
 	}
-	SortChanges(out)
-	return out, nil
+	return out
 }
 
 // SortChanges orders changes by frame, keeping the given order within one.

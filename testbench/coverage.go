@@ -28,6 +28,9 @@ type Coverage struct {
 const (
 	binCommit    = "change/table-commit"
 	binKeyChange = "change/key"
+	// From the device's flow counters at Finish.
+	binFlowEviction = "flow/eviction"
+	binFlowFlush    = "flow/flushed-entries"
 )
 
 // NewCoverage makes the bin list; flowState adds the FLOW_STATE reason.
@@ -58,6 +61,9 @@ func NewCoverage(flowState bool) *Coverage {
 		"ports/straddle-beat", "ports/end-past-window", "ports/end-past-capture",
 		"bp/none", "bp/random", "bp/bursty", "bp/decstall",
 		binCommit, binKeyChange)
+	if flowState {
+		c.bins = append(c.bins, binFlowEviction, binFlowFlush)
+	}
 	return c
 }
 

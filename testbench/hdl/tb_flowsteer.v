@@ -1,21 +1,31 @@
 // tb_flowsteer: self-checking Icarus testbench of flowsteer_top.
 //
 // Replays the vectors written by vecgen (the Go reference model's decisions
-// for capture and generated frames, default configuration):
+// for capture and generated frames, default configuration, flow state on
+// when the vectors say so):
+//   start: after reset, wait for s_axis_tready (the flow table clears its
+//     sets first), write CTRL (FLOW_EN from the vectors) and, when the
+//     vectors have a COMMIT, table2.hex into partition 0's shadow bank;
 //   phase 1 (first quarter of the frames): input valid every cycle, both
-//     outputs always ready -- checks the fixed decision latency and that
-//     s_axis_tready never drops (one beat per cycle, no bubbles);
+//     outputs always ready -- checks that the decision latency is one fixed
+//     number and that s_axis_tready never drops (one beat per cycle);
 //   phase 2 (the rest): random valid gaps and random tready drops on the
-//     egress and decision streams.
+//     egress and decision streams;
+//   register events (COMMIT, FLOW_CMD) from the vectors: the stream is held
+//     before the named frame's first beat, the register written, the stream
+//     resumed -- frames already inside the core are not waited for.
 // Checks every decision word, every egress beat (data, keep, last) byte for
 // byte against the frame sent, tdest against the model, and no X on any
-// valid output. Then a few register checks over AXI4-Lite. Prints
+// valid output. Then register checks over AXI4-Lite (CAPS, counters incl.
+// the flow counters against the model's, tables, COMMIT). Prints
 // "N passed, M failed" (frames, then register checks) and calls $fatal on
-// any failure.
+// any failure. Vectors with flow state must have been made for this DUT's
+// FLOW_SETS_LOG2 / FLOW_WAYS (checked).
 //
-// Defines: VEC_DIR (directory of beats.hex, dec.hex, tdest.hex, meta.hex),
-// MAX_BEATS, MAX_FRAMES, SEED. Parameters of the DUT: PARTITIONS, TM_BITS,
-// HASH_CHUNKS (defaults = the full configuration).
+// Defines: VEC_DIR (directory of beats.hex, dec.hex, tdest.hex, meta.hex,
+// table2.hex), MAX_BEATS, MAX_FRAMES, SEED. Parameters of the DUT:
+// PARTITIONS, TM_BITS, HASH_CHUNKS, FLOW_ENABLE, FLOW_SETS_LOG2, FLOW_WAYS
+// (defaults = the full configuration).
 `timescale 1ns/1ps
 `ifndef VEC_DIR
 `define VEC_DIR "build/hdl/vec"
@@ -33,6 +43,11 @@ module tb_flowsteer;
     parameter PARTITIONS  = 4;
     parameter TM_BITS     = 8;
     parameter HASH_CHUNKS = 1;
+    parameter FLOW_ENABLE    = 1;
+    parameter FLOW_SETS_LOG2 = 10;
+    parameter FLOW_WAYS      = 4;
+    localparam META_HDR = 12;          // meta.hex words before the events
+    localparam MAX_EV   = 16;
 
     reg clk = 1'b0;
     always #5 clk = ~clk;
@@ -41,7 +56,10 @@ module tb_flowsteer;
     reg [79:0] beats  [0:`MAX_BEATS-1];
     reg [63:0] decs   [0:`MAX_FRAMES-1];
     reg [9:0]  tdests [0:`MAX_FRAMES-1];
-    reg [31:0] meta   [0:1];
+    reg [31:0] meta   [0:META_HDR+3*MAX_EV-1];
+    reg [7:0]  table2 [0:4095];
+    integer    nev, ev_idx;
+    reg        go;                     // the stream may start
     reg        frame_bad [0:`MAX_FRAMES-1];
     integer    dec_time  [0:`MAX_FRAMES-1];
     integer nbeats, nframes, calm_frames;
@@ -62,7 +80,8 @@ module tb_flowsteer;
     reg  [31:0] wdata; reg [3:0] wstrb;
     wire awready, wready, bvalid, arready, rvalid; wire [1:0] bresp, rresp; wire [31:0] rdata;
 
-    flowsteer_top #(.PARTITIONS(PARTITIONS), .TM_BITS(TM_BITS), .FLOW_ENABLE(0),
+    flowsteer_top #(.PARTITIONS(PARTITIONS), .TM_BITS(TM_BITS), .FLOW_ENABLE(FLOW_ENABLE),
+                    .FLOW_SETS_LOG2(FLOW_SETS_LOG2), .FLOW_WAYS(FLOW_WAYS),
                     .HASH_CHUNKS(HASH_CHUNKS)) dut (
         .clk(clk), .rst(rst),
         .s_axis_tdata(in_word[63:0]), .s_axis_tkeep(in_word[71:64]), .s_axis_tvalid(s_valid),
@@ -84,9 +103,13 @@ module tb_flowsteer;
     integer errors = 0, stalls = 0, lat_min = 1 << 30, lat_max = -1;
 
     // ---- ingress driver ----
+    // A register event due before frame f holds f's first beat.
+    function ev_wait(input integer f);
+        ev_wait = (ev_idx < nev) && (meta[META_HDR + 3*ev_idx] == f);
+    endfunction
     wire in_fire = s_valid && s_axis_tready;
     always @(posedge clk) begin
-        if (rst) begin
+        if (rst || !go) begin
             in_ptr <= 0; in_frame <= 0; in_bidx <= 0; s_valid <= 1'b0;
         end else begin
             if (in_fire) begin
@@ -95,9 +118,11 @@ module tb_flowsteer;
                 in_ptr  <= in_ptr + 1;
                 in_bidx <= in_word[72] ? 0 : in_bidx + 1;
                 if (in_word[72]) in_frame <= in_frame + 1;
-                s_valid <= (in_ptr + 1 < nbeats) && (calm_in || ($random(seed) & 3) != 0);
+                s_valid <= (in_ptr + 1 < nbeats) && !(in_word[72] && ev_wait(in_frame + 1)) &&
+                           (calm_in || ($random(seed) & 3) != 0);
             end else if (!s_valid) begin
-                s_valid <= (in_ptr < nbeats) && (calm_in || ($random(seed) & 3) != 0);
+                s_valid <= (in_ptr < nbeats) && !(in_bidx == 0 && ev_wait(in_frame)) &&
+                           (calm_in || ($random(seed) & 3) != 0);
             end
             if (s_valid && !s_axis_tready && calm_in)
                 stalls = stalls + 1;
@@ -143,8 +168,11 @@ module tb_flowsteer;
 
     // ---- AXI4-Lite helpers ----
     task axil_write(input [15:0] a, input [31:0] d);
+        axil_write_strb(a, d, 4'hf);
+    endtask
+    task axil_write_strb(input [15:0] a, input [31:0] d, input [3:0] strb);
         begin
-            @(negedge clk); awaddr = a; awvalid = 1; wdata = d; wstrb = 4'hf; wvalid = 1; bready = 1;
+            @(negedge clk); awaddr = a; awvalid = 1; wdata = d; wstrb = strb; wvalid = 1; bready = 1;
             while (awvalid || wvalid) begin
                 @(posedge clk);
                 if (awready) awvalid <= 0;
@@ -179,17 +207,36 @@ module tb_flowsteer;
         end
     endtask
 
-    integer i, pass, fail, timeout;
-    reg [31:0] tmp;
+    integer i, e, fd, pass, fail, timeout;
+    integer act_cnt [0:3];
+    integer rsn_cnt [0:15];
+    reg [31:0] tmp, caps_want;
+    reg        has_commit, bank0;
     initial begin
         awvalid = 0; wvalid = 0; bready = 0; arvalid = 0; rready = 0;
         awaddr = 0; araddr = 0; wdata = 0; wstrb = 0;
-        $readmemh({`VEC_DIR, "/meta.hex"}, meta);
-        nbeats = meta[0]; nframes = meta[1];
-        if (nbeats > `MAX_BEATS || nframes > `MAX_FRAMES || nframes == 0) begin
-            $display("FAIL vectors: %0d beats / %0d frames do not fit MAX_BEATS/MAX_FRAMES", nbeats, nframes);
+        go = 1'b0; nev = 0; ev_idx = 0;
+        // meta.hex has a variable length: read it word by word.
+        for (i = 0; i < META_HDR + 3*MAX_EV; i = i + 1) meta[i] = 32'd0;
+        fd = $fopen({`VEC_DIR, "/meta.hex"}, "r");
+        if (fd == 0) begin $display("FAIL vectors: no %0s/meta.hex", `VEC_DIR); $fatal(1); end
+        for (i = 0; i < META_HDR + 3*MAX_EV && $fscanf(fd, "%h", tmp) == 1; i = i + 1) meta[i] = tmp;
+        $fclose(fd);
+        nbeats = meta[0]; nframes = meta[1]; nev = meta[11];
+        if (nbeats > `MAX_BEATS || nframes > `MAX_FRAMES || nframes == 0 || nev > MAX_EV) begin
+            $display("FAIL vectors: %0d beats / %0d frames / %0d events do not fit MAX_BEATS/MAX_FRAMES/MAX_EV",
+                     nbeats, nframes, nev);
             $fatal(1);
         end
+        if (meta[2] != 0 && (FLOW_ENABLE == 0 || meta[3] != FLOW_SETS_LOG2 || meta[4] != FLOW_WAYS)) begin
+            $display("FAIL vectors: flow state %0d x %0d, DUT FLOW_ENABLE=%0d FLOW_SETS_LOG2=%0d FLOW_WAYS=%0d",
+                     1 << meta[3], meta[4], FLOW_ENABLE, FLOW_SETS_LOG2, FLOW_WAYS);
+            $fatal(1);
+        end
+        has_commit = 1'b0;
+        for (e = 0; e < nev; e = e + 1)
+            if (meta[META_HDR + 3*e + 1] == 32'h18) has_commit = 1'b1;
+        if (has_commit) $readmemh({`VEC_DIR, "/table2.hex"}, table2);
         $readmemh({`VEC_DIR, "/beats.hex"}, beats, 0, nbeats - 1);
         $readmemh({`VEC_DIR, "/dec.hex"}, decs, 0, nframes - 1);
         $readmemh({`VEC_DIR, "/tdest.hex"}, tdests, 0, nframes - 1);
@@ -198,6 +245,23 @@ module tb_flowsteer;
         eg_ptr = 0; eg_frame = 0; dq_idx = 0;
         repeat (4) @(posedge clk);
         rst <= 1'b0;
+
+        // The core is ready when it takes a first beat (the flow table clears
+        // its sets after reset first).
+        @(negedge clk);
+        timeout = 0;
+        while (!s_axis_tready && timeout < 100000) begin @(negedge clk); timeout = timeout + 1; end
+        $display("ready %0d cycles after reset", timeout + 1);
+        axil_write(16'h0010, {30'd0, meta[2] != 0, 1'b1});       // CTRL: PROMISC, FLOW_EN
+        if (has_commit)
+            for (i = 0; i < 4096; i = i + 1)
+                axil_write(16'h4000 + 4 * i, {24'd0, table2[i]});  // shadow bank of partition 0
+        go = 1'b1;
+        for (e = 0; e < nev; e = e + 1) begin
+            while (!(in_frame == meta[META_HDR + 3*e] && in_bidx == 0 && !s_valid)) @(negedge clk);
+            axil_write(meta[META_HDR + 3*e + 1], meta[META_HDR + 3*e + 2]);
+            ev_idx = e + 1;
+        end
 
         timeout = 0;
         while ((eg_frame < nframes || dq_idx < nframes) && timeout < 20 * nbeats + 10000) begin
@@ -218,27 +282,75 @@ module tb_flowsteer;
         for (i = 0; i < nframes; i = i + 1)
             if (frame_bad[i] || i >= dq_idx || i >= eg_frame) fail = fail + 1; else pass = pass + 1;
         $display("decision latency (deciding beat to decision beat, outputs ready): %0d..%0d cycles", lat_min, lat_max);
+        if (lat_min != lat_max) begin
+            $display("FAIL decision latency not fixed: %0d..%0d cycles", lat_min, lat_max);
+            errors = errors + 1;
+        end
 
         // ---- registers ----
         check_reg(16'h0000, 32'h46535452, "ID");
         check_reg(16'h0004, 32'h00010000, "VERSION");
         axil_write(16'h000C, 32'hA5A55A5A);
         check_reg(16'h000C, 32'hA5A55A5A, "SCRATCH");
-        check_reg(16'h0010, 32'h00000001, "CTRL");
+        check_reg(16'h0010, {30'd0, meta[2] != 0 && FLOW_ENABLE != 0, 1'b1}, "CTRL");
+        caps_want = {8'd0, FLOW_ENABLE != 0 ? FLOW_WAYS[7:0] : 8'd0,
+                     FLOW_ENABLE != 0 ? FLOW_SETS_LOG2[3:0] : 4'd0, 3'd0, FLOW_ENABLE != 0,
+                     TM_BITS[3:0], 1'b0, PARTITIONS[2:0]};
+        check_reg(16'h0008, caps_want, "CAPS");
         check_reg(16'h0100, 32'h6D5A56DA, "KEY(0,0)");
         check_reg(16'h0124, 32'hBEAC01FA, "KEY(0,9)");
         check_reg(16'h0300, nframes, "CNT_FRAMES");
+        check_reg(16'h0380, meta[5], "CNT_FLOW_HITS");
+        check_reg(16'h0384, meta[6], "CNT_FLOW_MISSES");
+        check_reg(16'h0388, meta[7], "CNT_FLOW_INSERTS");
+        check_reg(16'h038C, meta[8], "CNT_FLOW_EVICTIONS");
+        check_reg(16'h0390, meta[9], "CNT_FLOW_FLUSHES");
+        check_reg(16'h0340 + 4 * 9, meta[10], "CNT_REASON(FLOW_STATE)");
+        // per-action / per-reason counters against the expected decisions
+        for (i = 0; i < 4; i = i + 1) act_cnt[i] = 0;
+        for (i = 0; i < 16; i = i + 1) rsn_cnt[i] = 0;
+        for (i = 0; i < nframes; i = i + 1) begin
+            act_cnt[decs[i][1:0]] = act_cnt[decs[i][1:0]] + 1;
+            rsn_cnt[decs[i][5:2]] = rsn_cnt[decs[i][5:2]] + 1;
+        end
+        for (i = 0; i < 4; i = i + 1) check_reg(16'h0310 + 4 * i, act_cnt[i], "CNT_ACTION");
+        for (i = 0; i < 10; i = i + 1) check_reg(16'h0340 + 4 * i, rsn_cnt[i], "CNT_REASON");
+        check_reg(16'h0340 + 4 * 10, 32'h0, "CNT_REASON(10) (none)");
+        // byte-lane writes and read-back of the RW register groups
+        axil_write_strb(16'h006C, 32'hFFFFFFFF, 4'hF);
+        check_reg(16'h006C, 32'h0033FFFF, "RULE(3) bits 19:18 absent");
+        axil_write(16'h006C, 32'h0);
+        axil_write_strb(16'h0054, 32'hFFFFFFFF, 4'b1001);
+        check_reg(16'h0054, 32'h800000FF, "MAC_HI(2) lanes 0,3");
+        axil_write_strb(16'h0048, 32'h11223344, 4'b0110);
+        check_reg(16'h0048, 32'h00223300, "MAC_LO(1) lanes 1,2");
+        axil_write(16'h0054, 32'h0);
+        axil_write(16'h0080, 32'h000001AB);
+        check_reg(16'h0080, 32'h000000AB, "EQTM(0)");
+        axil_write(16'h0084, 32'h0000005C);
+        check_reg(16'h0084, PARTITIONS > 1 ? 32'h5C : 32'h0, "EQTM(1)");
+        axil_write_strb(16'h010C, 32'hDEADBEEF, 4'b0011);
+        check_reg(16'h010C, 32'h43A3BEEF, "KEY(0,3) lanes 0,1");
+        axil_write(16'h010C, 32'h43A38FB0);
+        check_reg(16'h0140, PARTITIONS > 1 ? 32'h6D5A56DA : 32'h0, "KEY(1,0)");
+        check_reg(16'h0128, 32'h0, "KEY(0,10) (none)");
+        // After the vectors' COMMIT the active bank holds table2 and the
+        // shadow the default; without one both hold the default.
+        axil_read(16'h0014, tmp);
+        bank0 = tmp[0];
+        check_reg(16'h0014, {31'd0, has_commit}, "STATUS bank after traffic");
         check_reg(16'h4000 + 4 * 13, 13 % 8, "TABLE_SHADOW(13)");
-        check_reg(16'h8000 + 4 * 4094, 4094 % 8, "TABLE_ACTIVE(4094)");
+        check_reg(16'h8000 + 4 * 4094, has_commit ? table2[4094] : 4094 % 8, "TABLE_ACTIVE(4094)");
         axil_write(16'h4000 + 4 * 13, 32'h3);
         check_reg(16'h4000 + 4 * 13, 32'h3, "TABLE_SHADOW(13) write");
-        check_reg(16'h8000 + 4 * 13, 13 % 8, "TABLE_ACTIVE(13) before commit");
+        check_reg(16'h8000 + 4 * 13, has_commit ? table2[13] : 13 % 8, "TABLE_ACTIVE(13) before commit");
         axil_write(16'h0018, 32'h1);
-        check_reg(16'h0014, 32'h00000001, "STATUS after commit");
+        check_reg(16'h0014, {31'd0, !bank0}, "STATUS after commit");
         check_reg(16'h8000 + 4 * 13, 32'h3, "TABLE_ACTIVE(13) after commit");
         check_reg(16'h1234, 32'h0, "unmapped");
         axil_write(16'h0020, 32'h1);
         check_reg(16'h0300, 32'h0, "CNT_FRAMES cleared");
+        check_reg(16'h0380, 32'h0, "CNT_FLOW_HITS cleared");
 
         $display("tb_flowsteer: %0d passed, %0d failed (frames); %0d passed, %0d failed (registers)",
                  pass, fail, reg_pass, reg_fail);

@@ -2,8 +2,23 @@
 // full-pipeline testbench (testbench/hdl/tb_flowsteer.v) as $readmemh files.
 //
 // Expected decisions come from the Go reference model (package host, default
-// configuration), the independent side of the comparison; the RTL never
-// sees them except as expectations.
+// configuration, plus flow state with -flow), the independent side of the
+// comparison; the RTL never sees them except as expectations.
+//
+// Register events in the middle of the traffic: the bench holds the frame
+// stream at a frame boundary, writes a register, and goes on, so the model
+// applies the event between the same two frames (docs/spec.md item 15: a
+// COMMIT or FLOW_CMD applies to every frame whose first beat is accepted
+// after the write):
+//
+//   - COMMIT of partition 0 at -commit-at (fraction of the frames): before
+//     the traffic the bench writes table2.hex into the shadow bank, the
+//     model switches to that table there. With -flow, established flows
+//     keep their TM (FLOW_STATE), new flows take the new table's TM;
+//     vecgen fails when no frame shows the difference.
+//   - FLOW_CMD flush TM -flush-tm at -flush-tm-at, flush all at
+//     -flush-all-at (ignored by a core without a flow table, and by the
+//     model without flow state).
 //
 // Frames: the Ethernet-link-type captures of ../shared/traces (read with
 // pcapgo; other link types are skipped, up to -per-trace frames each), then
@@ -17,11 +32,24 @@
 //	            with tkeep 0 and tlast 1)
 //	dec.hex     one 64-bit decision word per frame (host.Decision.Word)
 //	tdest.hex   one 10-bit egress tdest per frame: {action, tm}
-//	meta.hex    two 32-bit words: beat count, frame count
+//	table2.hex  4096 table entries for the COMMIT (values < 16, so they
+//	            fit TM_BITS >= 4)
+//	meta.hex    32-bit words:
+//	              0 beat count, 1 frame count,
+//	              2 CTRL.FLOW_EN to write (1 with -flow),
+//	              3 flow FLOW_SETS_LOG2, 4 flow FLOW_WAYS (geometry the RTL
+//	                must have when word 2 is 1),
+//	              5..9 flow counters after the last frame: hits, misses,
+//	                inserts, evictions, flushed,
+//	              10 frames of reason FLOW_STATE,
+//	              11 event count E, then E triples from word 12:
+//	                 frame index k (0-based: the write comes before frame
+//	                 k's first beat), register address, data
 //
 // Example:
 //
 //	go run ./testbench/hdl/vecgen -out build/hdl/vec -per-trace 200
+//	go run ./testbench/hdl/vecgen -out build/hdl/vec_flow -flow -flow-sets-log2 10 -flow-ways 4
 package main
 
 import (
@@ -47,16 +75,66 @@ func main() {
 	perTrace := flag.Int("per-trace", 200, "frames taken from each capture at most")
 	maxBeats := flag.Int("max-beats", 200000, "stop adding capture frames beyond this many beats")
 	seed := flag.Int64("seed", 1, "seed of the generated frames")
+	var opt options
+	flag.BoolVar(&opt.flow, "flow", false, "flow state on (model) and CTRL.FLOW_EN written (bench)")
+	flag.IntVar(&opt.setsLog2, "flow-sets-log2", 10, "flow table sets, log2 (must equal the RTL's FLOW_SETS_LOG2)")
+	flag.IntVar(&opt.ways, "flow-ways", 4, "flow table ways (must equal the RTL's FLOW_WAYS)")
+	flag.Float64Var(&opt.commitAt, "commit-at", 0.2, "COMMIT of table2 before this fraction of the frames (0 = none)")
+	flag.Float64Var(&opt.flushTMAt, "flush-tm-at", 0.6, "FLOW_CMD flush-TM before this fraction of the frames (0 = none)")
+	flag.IntVar(&opt.flushTM, "flush-tm", 3, "the TM flushed at -flush-tm-at")
+	flag.Float64Var(&opt.flushAllAt, "flush-all-at", 0.8, "FLOW_CMD flush-all before this fraction of the frames (0 = none)")
 	flag.Parse()
-	if err := run(*out, *shared, *perTrace, *maxBeats, *seed); err != nil {
+	if err := run(*out, *shared, *perTrace, *maxBeats, *seed, opt); err != nil {
 		fmt.Fprintln(os.Stderr, "vecgen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, shared string, perTrace, maxBeats int, seed int64) error {
+// options are the flow-state and register-event settings.
+type options struct {
+	flow                            bool
+	setsLog2, ways                  int
+	commitAt, flushTMAt, flushAllAt float64
+	flushTM                         int
+}
+
+// Register addresses the events write (docs/interfaces.md).
+const (
+	regCommit  = 0x0018
+	regFlowCmd = 0x001C
+)
+
+// event is a register write between frame k-1 and frame k (0-based).
+type event struct {
+	frame      int
+	addr, data uint32
+}
+
+// table2 is the table the COMMIT installs: values 0..10, unlike the default
+// i mod 8 in most entries, so that new flows move and established ones must
+// not.
+func table2() *[host.TableSize]uint8 {
+	var t [host.TableSize]uint8
+	for i := range t {
+		t[i] = uint8((i*5 + 3) % 11)
+	}
+	return &t
+}
+
+func run(out, shared string, perTrace, maxBeats int, seed int64, opt options) error {
 	if perTrace < 0 || maxBeats <= 0 {
 		return errors.New("-per-trace must be >= 0 and -max-beats > 0")
+	}
+	if opt.setsLog2 < 0 || opt.setsLog2 > 15 || opt.ways < 1 || opt.ways > 8 {
+		return errors.New("-flow-sets-log2 must be 0..15 and -flow-ways 1..8 (the RTL's limits)")
+	}
+	if opt.flushTM < 0 || opt.flushTM > 255 {
+		return errors.New("-flush-tm must be 0..255")
+	}
+	for _, f := range []float64{opt.commitAt, opt.flushTMAt, opt.flushAllAt} {
+		if f < 0 || f >= 1 {
+			return errors.New("-commit-at, -flush-tm-at and -flush-all-at must be in [0, 1)")
+		}
 	}
 	frames := generated(rand.New(rand.NewSource(seed)))
 	beats := 0
@@ -94,10 +172,28 @@ func run(out, shared string, perTrace, maxBeats int, seed int64) error {
 		fmt.Fprintln(os.Stderr, "vecgen: no shared directory, generated frames only")
 	}
 
-	m, err := host.NewModel(host.DefaultConfig())
+	cfg := host.DefaultConfig()
+	if opt.flow {
+		cfg.FlowState = host.FlowStateConfig{Enabled: true, Sets: 1 << opt.setsLog2, Ways: opt.ways}
+	}
+	m, err := host.NewModel(cfg)
 	if err != nil {
 		return fmt.Errorf("model: %w", err)
 	}
+	// Events at frame boundaries; frame 0 has no boundary before it.
+	var events []event
+	at := func(frac float64) int { return max(1, int(frac*float64(len(frames)))) }
+	if opt.commitAt > 0 {
+		events = append(events, event{at(opt.commitAt), regCommit, 1})
+	}
+	if opt.flushTMAt > 0 {
+		events = append(events, event{at(opt.flushTMAt), regFlowCmd, uint32(opt.flushTM)<<8 | 2})
+	}
+	if opt.flushAllAt > 0 {
+		events = append(events, event{at(opt.flushAllAt), regFlowCmd, 1})
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].frame < events[j].frame })
+	newTable := table2()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -114,8 +210,31 @@ func run(out, shared string, perTrace, maxBeats int, seed int64) error {
 		return err
 	}
 	nbeats := 0
-	for _, f := range frames {
+	next := 0
+	committed := false
+	kept, flowState := 0, 0 // after the commit: FLOW_STATE frames whose TM the new table would change
+	for k, f := range frames {
+		for ; next < len(events) && events[next].frame == k; next++ {
+			e := events[next]
+			switch {
+			case e.addr == regCommit:
+				if err := m.SetTable(0, newTable); err != nil {
+					return err
+				}
+				committed = true
+			case e.addr == regFlowCmd && m.Flows() != nil && e.data&1 != 0:
+				m.Flows().FlushAll()
+			case e.addr == regFlowCmd && m.Flows() != nil && e.data&2 != 0:
+				m.Flows().FlushTM(uint8(e.data >> 8))
+			}
+		}
 		d := m.Decide(f)
+		if d.Reason == host.ReasonFlowState {
+			flowState++
+			if committed && d.Partition == 0 && d.TM != newTable[d.Index] {
+				kept++
+			}
+		}
 		fmt.Fprintf(dw, "%016x\n", d.Word())
 		fmt.Fprintf(tw, "%03x\n", uint16(d.Action)<<8|uint16(d.TM))
 		nbeats += writeBeats(bw, f)
@@ -131,13 +250,49 @@ func run(out, shared string, perTrace, maxBeats int, seed int64) error {
 			return err
 		}
 	}
-	meta := fmt.Sprintf("%08x\n%08x\n", nbeats, len(frames))
-	if err := os.WriteFile(filepath.Join(out, "meta.hex"), []byte(meta), 0o644); err != nil {
+	var tb strings.Builder
+	for _, v := range newTable {
+		fmt.Fprintf(&tb, "%x\n", v)
+	}
+	if err := os.WriteFile(filepath.Join(out, "table2.hex"), []byte(tb.String()), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("vecgen: %d frames (%d from %d captures), %d beats -> %s\n",
-		len(frames), len(frames)-len(generated(rand.New(rand.NewSource(seed)))), traces, nbeats, out)
+	var c host.FlowCounters
+	if m.Flows() != nil {
+		c = m.Flows().Counters
+	}
+	words := []uint64{uint64(nbeats), uint64(len(frames)), b2u(opt.flow),
+		uint64(opt.setsLog2), uint64(opt.ways),
+		c.Hits, c.Misses, c.Inserts, c.Evictions, c.Flushed,
+		uint64(flowState), uint64(len(events))}
+	for _, e := range events {
+		words = append(words, uint64(e.frame), uint64(e.addr), uint64(e.data))
+	}
+	var mb strings.Builder
+	for _, w := range words {
+		fmt.Fprintf(&mb, "%08x\n", uint32(w))
+	}
+	if err := os.WriteFile(filepath.Join(out, "meta.hex"), []byte(mb.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("vecgen: %d frames (%d from %d captures), %d beats, %d register events -> %s\n",
+		len(frames), len(frames)-len(generated(rand.New(rand.NewSource(seed)))), traces, nbeats, len(events), out)
+	if opt.flow {
+		fmt.Printf("vecgen: flow state %d x %d: %d hits, %d misses, %d evictions, %d flushed; "+
+			"%d FLOW_STATE frames kept their TM across the commit\n",
+			1<<opt.setsLog2, opt.ways, c.Hits, c.Misses, c.Evictions, c.Flushed, kept)
+		if opt.commitAt > 0 && kept == 0 {
+			return errors.New("no established flow kept its TM across the commit: the vectors would not test it (move -commit-at)")
+		}
+	}
 	return nil
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func create(path string) (*bufio.Writer, *os.File, error) {

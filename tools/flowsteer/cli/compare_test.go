@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/flowsteer/flowsteer/host/table"
+)
+
+// demoCapture is the capture bundled with the repository (testdata/demo).
+func demoCapture(t *testing.T) string {
+	p := filepath.Join("..", "..", "..", "testdata", "demo", "many-protocols.pcap")
+	_, err := os.Stat(p)
+	require.NoError(t, err, "bundled demo capture")
+	return p
+}
+
+// cosimFixture writes a configuration with two table images (partition 1
+// for TCP 443) and a change image, all built by `flowsteer table build`.
+func cosimFixture(t *testing.T) (dir, cfgPath, changeImg string) {
+	dir = t.TempDir()
+	for _, a := range [][]string{
+		{"table", "build", "--weights", "3,1,1,1,2", "-o", filepath.Join(dir, "p0.img")},
+		{"table", "build", "--weights", "1,1,1,1,1,1,1,1,1,1,1", "-o", filepath.Join(dir, "p1.img")},
+		{"table", "build", "--weights", "0,0,0,0,0,0,0,0,0,1,1", "-o", filepath.Join(dir, "change.img")},
+	} {
+		code, _, errs := run(t, "", a...)
+		require.Equal(t, 0, code, "%v: %s", a, errs)
+	}
+	cfgPath = filepath.Join(dir, "steer.yaml")
+	require.NoError(t, os.WriteFile(cfgPath, []byte(`promiscuous: true
+partitions:
+  - table: p0.img
+  - table: p1.img
+    equal_ports_tm: 4
+rules:
+  - {proto: tcp, port: 443, partition: 1}
+`), 0o644))
+	return dir, cfgPath, filepath.Join(dir, "change.img")
+}
+
+// TestCosimLogEqualsModelLog: the hardware's log from cosim is byte for
+// byte the model's log from `flowsteer model`, with a table change in the
+// middle and bursty backpressure, directly and over the link bridge.
+func TestCosimLogEqualsModelLog(t *testing.T) {
+	capPath := demoCapture(t)
+	dir, cfgPath, changeImg := cosimFixture(t)
+	change := "1500:" + changeImg
+	sw := filepath.Join(dir, "sw.tsv")
+	code, _, errs := run(t, "", "model", capPath, "--config", cfgPath, "--change", change, "-o", sw)
+	require.Equal(t, 0, code, errs)
+	want, err := os.ReadFile(sw)
+	require.NoError(t, err)
+	for _, extra := range [][]string{{"--backpressure", "bursty"}, {"--link", "--backpressure", "random", "--seed", "9"}} {
+		hw := filepath.Join(dir, "hw.tsv")
+		args := append([]string{"cosim", capPath, "--config", cfgPath, "--change", change, "-o", hw}, extra...)
+		code, out, errs := run(t, "", args...)
+		require.Equal(t, 0, code, "%v: %s", extra, errs)
+		assert.Empty(t, out)
+		assert.Contains(t, errs, "frames 4709")
+		assert.Contains(t, errs, "cycles/s")
+		got, err := os.ReadFile(hw)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "%v", extra)
+	}
+}
+
+// TestComparePassesAndDrawsLoad: compare agrees on the bundled capture
+// and writes the PNG; the printed counts match the model's own summary.
+func TestComparePassesAndDrawsLoad(t *testing.T) {
+	capPath := demoCapture(t)
+	dir, cfgPath, changeImg := cosimFixture(t)
+	png := filepath.Join(dir, "load.png")
+	code, out, errs := run(t, "", "compare", capPath, "--config", cfgPath, "--change", "100:"+changeImg,
+		"--png", png, "--report", filepath.Join(dir, "rep"))
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "mismatches  0")
+	assert.Contains(t, out, "frames      4709")
+	assert.Contains(t, out, "agree on every frame")
+	assert.NotContains(t, out, "differs")
+	b, err := os.ReadFile(png)
+	require.NoError(t, err)
+	assert.Equal(t, "\x89PNG", string(b[:4]))
+	_, err = os.Stat(filepath.Join(dir, "rep"))
+	assert.True(t, os.IsNotExist(err), "no report without a mismatch")
+
+	// The per-reason counts printed are the model's (from `flowsteer model`).
+	_, _, merrs := run(t, "", "model", capPath, "--config", cfgPath, "--change", "100:"+changeImg, "-o", filepath.Join(dir, "sw.tsv"))
+	for _, line := range strings.Split(merrs, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 3 && strings.HasSuffix(f[2], "%") && f[0] != "frames" {
+			assert.Regexp(t, `(?m)^\s*`+f[0]+`\s+`+f[1]+`\s+`+f[1]+`$`, out, "%s in both columns", f[0])
+		}
+	}
+}
+
+func TestCosimCompareErrors(t *testing.T) {
+	capPath := demoCapture(t)
+	dir := t.TempDir()
+	img := filepath.Join(dir, "x.img")
+	var tbl table.Table
+	require.NoError(t, table.WriteFile(img, table.Image{Partition: 0, TMBits: 8, Table: tbl}))
+	for _, c := range []struct {
+		code int
+		args []string
+	}{
+		{2, []string{"cosim"}},
+		{2, []string{"compare", "a", "b"}},
+		{2, []string{"compare", capPath, "--backpressure", "sometimes"}},
+		{2, []string{"cosim", capPath, "--change", "nope"}},
+		{2, []string{"cosim", capPath, "--batch", "0"}},
+		{1, []string{"compare", filepath.Join(dir, "missing.pcap")}},
+		{1, []string{"compare", capPath, "--config", filepath.Join(dir, "missing.yaml")}},
+		{1, []string{"cosim", capPath, "--change", "999999:" + img}},
+	} {
+		code, out, errs := run(t, "", c.args...)
+		assert.Equal(t, c.code, code, "%v: %s", c.args, errs)
+		assert.Empty(t, out, "%v", c.args)
+		assert.Equal(t, 1, strings.Count(errs, "\n"), "one line: %q", errs)
+		assert.True(t, strings.HasPrefix(errs, "flowsteer: "), errs)
+	}
+	for _, name := range []string{"cosim", "compare"} {
+		code, out, _ := run(t, "", name, "--help")
+		require.Equal(t, 0, code)
+		assert.Contains(t, out, "Examples:")
+		assert.Contains(t, out, "flowsteer "+name+" ")
+	}
+}

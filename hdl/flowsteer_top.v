@@ -105,7 +105,8 @@ module flowsteer_top #(
     wire [31:0]     flow_cmd_data;
     wire            counter_clear;
     wire            status_pending, status_busy;
-    wire [15*32-1:0] cnt_flat;
+    wire [3:0]      cnt_rd_idx;
+    wire [31:0]     cnt_rd_data;
     wire [5*32-1:0] flow_cnt_flat;
     wire            flow_hold;         // hold the next first beat (flow table)
     wire            flow_cmd_hold;     // a FLOW_CMD waits for earlier frames
@@ -136,7 +137,7 @@ module flowsteer_top #(
         .counter_clear(counter_clear),
         .status_bank(bank_active_reg), .status_pending(status_pending), .status_busy(status_busy),
         .flow_cmd_hold(flow_cmd_hold),
-        .cnt_flat(cnt_flat), .flow_cnt_flat(flow_cnt_flat),
+        .cnt_rd_idx(cnt_rd_idx), .cnt_rd_data(cnt_rd_data), .flow_cnt_flat(flow_cnt_flat),
         .tbl_req(tbl_req), .tbl_we(tbl_we), .tbl_active(tbl_active), .tbl_part(tbl_part),
         .tbl_index(tbl_index), .tbl_wdata(tbl_wdata),
         .tbl_ack(tbl_ack_reg), .tbl_rdata(tbl_rdata)
@@ -228,15 +229,19 @@ module flowsteer_top #(
         .hash_valid(hash_valid), .hash(hash)
     );
 
-    // The rest of the frame's facts wait for the hash in a delay line.
+    // The rest of the frame's facts wait for the hash in a delay line: the
+    // valid bit in flip-flops (reset), the fields in a block RAM.
     wire        m_valid, m_hashed;
     wire [1:0]  m_action, m_part;
     wire [3:0]  m_reason, m_tag;
     wire [7:0]  m_eqtm;
-    fs_delay #(.WIDTH(22), .STAGES(HASH_LAT)) u_meta_delay (
-        .clk(clk), .rst(rst),
-        .d({cls_valid, cls_hashed, cls_action, cls_reason, cls_part, cls_eqtm, cls_tag}),
-        .q({m_valid, m_hashed, m_action, m_reason, m_part, m_eqtm, m_tag})
+    fs_delay #(.WIDTH(1), .STAGES(HASH_LAT)) u_valid_delay (
+        .clk(clk), .rst(rst), .d(cls_valid), .q(m_valid)
+    );
+    fs_delay_ram #(.WIDTH(21), .STAGES(HASH_LAT)) u_meta_delay (
+        .clk(clk),
+        .d({cls_hashed, cls_action, cls_reason, cls_part, cls_eqtm, cls_tag}),
+        .q({m_hashed, m_action, m_reason, m_part, m_eqtm, m_tag})
     );
 
     // ------------------------------------------------------------------
@@ -368,8 +373,8 @@ module flowsteer_top #(
             // alongside a valid frame.
             wire [143:0] key_m;
             reg  [143:0] l1_key_reg;
-            fs_delay #(.WIDTH(144), .STAGES(HASH_LAT)) u_key_delay (
-                .clk(clk), .rst(1'b0), .d(cls_hin[263:120]), .q(key_m)
+            fs_delay_ram #(.WIDTH(144), .STAGES(HASH_LAT)) u_key_delay (
+                .clk(clk), .d(cls_hin[263:120]), .q(key_m)
             );
             always @(posedge clk)
                 l1_key_reg <= key_m;
@@ -482,7 +487,7 @@ module flowsteer_top #(
     fs_counters u_counters (
         .clk(clk), .rst(rst), .clear(counter_clear),
         .ev_valid(dec_valid_reg), .ev_action(dec_word_reg[1:0]), .ev_reason(dec_word_reg[5:2]),
-        .cnt_flat(cnt_flat)
+        .rd_idx(cnt_rd_idx), .rd_data(cnt_rd_data)
     );
 
     // ------------------------------------------------------------------

@@ -69,7 +69,10 @@ module fs_csr #(
     input  wire         status_pending,
     input  wire         status_busy,
     input  wire         flow_cmd_hold,
-    input  wire [15*32-1:0] cnt_flat,      // fs_counters layout
+    // fs_counters host read port: index (0 frames, 1..4 actions, 5..14
+    // reasons, 15 none), data the next cycle
+    output wire [3:0]   cnt_rd_idx,
+    input  wire [31:0]  cnt_rd_data,
     input  wire [5*32-1:0]  flow_cnt_flat, // hits, misses, inserts, evictions, flushes
     // table windows: a one-cycle tbl_req, answered by tbl_ack (with tbl_rdata
     // for reads) some cycles later
@@ -93,6 +96,14 @@ module fs_csr #(
         `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4,
         `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7,
         `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9};
+
+`ifndef SYNTHESIS
+    initial
+        if ((`FS_REG_MAC_LO & 16'h001F) != 0 || (`FS_REG_RULE & 16'h001F) != 0 ||
+            (`FS_REG_EQTM & 16'h000F) != 0 || (`FS_REG_KEY & 16'h00FF) != 0 ||
+            (`FS_REG_CNT_FRAMES & 16'h00FF) != 0)
+            $display("ERROR %m: regs.vh regions are no longer aligned; fix the address decode");
+`endif
 
     assign s_axil_bresp = 2'b00;
     assign s_axil_rresp = 2'b00;
@@ -129,9 +140,13 @@ module fs_csr #(
     // ------------------------------------------------------------------
     // Address decode (shared by reads and writes)
     // ------------------------------------------------------------------
-    function [15:0] rel;  // offset of a from base b (wraps when below)
-        input [15:0] a, b;
-        rel = a - b;
+    // Every array region is aligned to its size (regs.yaml: MAC 0x40/0x20,
+    // RULE 0x60/0x20, EQTM 0x80/0x10, KEY 0x100/0x100), so membership is a
+    // compare of the upper address bits (no subtractor) and the index
+    // within the region is read straight from the address's low bits.
+    function in_rgn;      // a in [b, b + size), size a power of two, b aligned
+        input [15:0] a, b, size;
+        in_rgn = ((a & ~(size - 16'd1)) == b) && (a[1:0] == 2'b00);
     endfunction
 
     // ------------------------------------------------------------------
@@ -148,14 +163,10 @@ module fs_csr #(
     assign s_axil_wready  = !w_held_reg;
 
     wire [15:0] wa = aw_addr_reg;
-    wire [15:0] wa_mac   = rel(wa, `FS_REG_MAC_LO);
-    wire [15:0] wa_rule  = rel(wa, `FS_REG_RULE);
-    wire [15:0] wa_eqtm  = rel(wa, `FS_REG_EQTM);
-    wire [15:0] wa_key   = rel(wa, `FS_REG_KEY);
-    wire w_is_mac   = wa_mac  < 16'h0020 && wa_mac[1:0] == 2'b00;
-    wire w_is_rule  = wa_rule < 16'h0020 && wa_rule[1:0] == 2'b00;
-    wire w_is_eqtm  = wa_eqtm < 16'h0010 && wa_eqtm[1:0] == 2'b00;
-    wire w_is_key   = wa_key  < 16'h0100 && wa_key[1:0] == 2'b00;
+    wire w_is_mac   = in_rgn(wa, `FS_REG_MAC_LO, 16'h0020);
+    wire w_is_rule  = in_rgn(wa, `FS_REG_RULE, 16'h0020);
+    wire w_is_eqtm  = in_rgn(wa, `FS_REG_EQTM, 16'h0010);
+    wire w_is_key   = in_rgn(wa, `FS_REG_KEY, 16'h0100);
     wire w_is_shadow = (wa & 16'hC000) == `FS_REG_TABLE_SHADOW;
     wire w_is_active = (wa & 16'hC000) == `FS_REG_TABLE_ACTIVE;
     wire w_is_table  = w_is_shadow || w_is_active;
@@ -243,8 +254,8 @@ module fs_csr #(
                     scratch_reg[8*gb +: 8] <= w_data_reg[8*gb +: 8];
         end
         for (gi = 0; gi < 4; gi = gi + 1) begin : g_mac_w
-            wire lo = w_is_mac && wa_mac[4:3] == gi && !wa_mac[2];
-            wire hi = w_is_mac && wa_mac[4:3] == gi && wa_mac[2];
+            wire lo = w_is_mac && wa[4:3] == gi && !wa[2];
+            wire hi = w_is_mac && wa[4:3] == gi && wa[2];
             for (gb = 0; gb < 4; gb = gb + 1) begin : g_lo
                 always @(posedge clk)
                     if (rst)
@@ -268,7 +279,7 @@ module fs_csr #(
         // RULE(i) register bits [21:20] proto, [17:16] partition, [15:0]
         // port; [19:18] do not exist (read 0).
         for (gi = 0; gi < 8; gi = gi + 1) begin : g_rule_w
-            wire hit = w_is_rule && wa_rule[4:2] == gi;
+            wire hit = w_is_rule && wa[4:2] == gi;
             for (gb = 0; gb < 2; gb = gb + 1) begin : g_port
                 always @(posedge clk)
                     if (rst)
@@ -288,12 +299,12 @@ module fs_csr #(
                 always @(posedge clk)
                     if (rst)
                         eqtm_reg <= 8'd0;
-                    else if (wr_lane[0] && w_is_eqtm && wa_eqtm[3:2] == gp)
+                    else if (wr_lane[0] && w_is_eqtm && wa[3:2] == gp)
                         eqtm_reg <= w_data_reg[7:0];
                 assign eqtm_flat[8*gp +: 8] = eqtm_reg;
                 // key word w of partition p sits at bit 320p + 32(9-w)
                 for (gw = 0; gw < 10; gw = gw + 1) begin : g_kw
-                    wire hit = w_is_key && wa_key[7:6] == gp && wa_key[5:2] == gw;
+                    wire hit = w_is_key && wa[7:6] == gp && wa[5:2] == gw;
                     for (gb = 0; gb < 4; gb = gb + 1) begin : g_kb
                         reg [7:0] keys_reg_byte;
                         always @(posedge clk)
@@ -322,14 +333,10 @@ module fs_csr #(
     assign s_axil_arready = (rd_state_reg == RD_IDLE) && !s_axil_rvalid;
 
     wire [15:0] ra = ar_addr_reg;
-    wire [15:0] ra_mac   = rel(ra, `FS_REG_MAC_LO);
-    wire [15:0] ra_rule  = rel(ra, `FS_REG_RULE);
-    wire [15:0] ra_eqtm  = rel(ra, `FS_REG_EQTM);
-    wire [15:0] ra_key   = rel(ra, `FS_REG_KEY);
-    wire r_is_mac   = ra_mac  < 16'h0020 && ra_mac[1:0] == 2'b00;
-    wire r_is_rule  = ra_rule < 16'h0020 && ra_rule[1:0] == 2'b00;
-    wire r_is_eqtm  = ra_eqtm < 16'h0010 && ra_eqtm[1:0] == 2'b00;
-    wire r_is_key   = ra_key  < 16'h0100 && ra_key[1:0] == 2'b00;
+    wire r_is_mac   = in_rgn(ra, `FS_REG_MAC_LO, 16'h0020);
+    wire r_is_rule  = in_rgn(ra, `FS_REG_RULE, 16'h0020);
+    wire r_is_eqtm  = in_rgn(ra, `FS_REG_EQTM, 16'h0010);
+    wire r_is_key   = in_rgn(ra, `FS_REG_KEY, 16'h0100);
     // the counters share one 256-byte page
     wire r_is_cnt   = (ra & 16'hFF03) == (`FS_REG_CNT_FRAMES & 16'hFF00);
     wire r_is_table = ((ra & 16'hC000) == `FS_REG_TABLE_SHADOW) || ((ra & 16'hC000) == `FS_REG_TABLE_ACTIVE);
@@ -363,28 +370,40 @@ module fs_csr #(
         mac_val = 32'd0;
         for (k = 0; k < 4; k = k + 1)
             mac_val = mac_val |
-                ({32{r_is_mac && ra_mac[4:3] == k[1:0] && !ra_mac[2]}} & mac_lo_flat[32*k +: 32]) |
-                ({32{r_is_mac && ra_mac[4:3] == k[1:0] && ra_mac[2]}} &
+                ({32{r_is_mac && ra[4:3] == k[1:0] && !ra[2]}} & mac_lo_flat[32*k +: 32]) |
+                ({32{r_is_mac && ra[4:3] == k[1:0] && ra[2]}} &
                  {mac_hi_flat[17*k + 16], 15'd0, mac_hi_flat[17*k +: 16]});
         rule_val = 32'd0;
         for (k = 0; k < 8; k = k + 1)
-            rule_val = rule_val | ({32{r_is_rule && ra_rule[4:2] == k[2:0]}} &
+            rule_val = rule_val | ({32{r_is_rule && ra[4:2] == k[2:0]}} &
                 {10'd0, rule_flat[20*k + 18 +: 2], 2'b00, rule_flat[20*k +: 18]});
         for (k = 0; k < PARTITIONS; k = k + 1)
-            rule_val = rule_val | ({32{r_is_eqtm && ra_eqtm[3:2] == k[1:0]}} & {24'd0, eqtm_flat[8*k +: 8]});
+            rule_val = rule_val | ({32{r_is_eqtm && ra[3:2] == k[1:0]}} & {24'd0, eqtm_flat[8*k +: 8]});
         key_val = 32'd0;
         for (k = 0; k < PARTITIONS; k = k + 1)
             for (kw = 0; kw < 10; kw = kw + 1)
-                key_val = key_val | ({32{r_is_key && ra_key[7:6] == k[1:0] && ra_key[5:2] == kw[3:0]}} &
+                key_val = key_val | ({32{r_is_key && ra[7:6] == k[1:0] && ra[5:2] == kw[3:0]}} &
                                      keys_flat[320*k + 32*(9-kw) +: 32]);
-        cnt_val = {32{r_is_cnt && ra[7:2] == CA_FRAMES[7:2]}} & cnt_flat[31:0];
-        for (k = 0; k < 4; k = k + 1)
-            cnt_val = cnt_val | ({32{r_is_cnt && ra[7:2] == CA_ACTION[7:2] + k[5:0]}} & cnt_flat[32*(1+k) +: 32]);
-        for (k = 0; k < 10; k = k + 1)
-            cnt_val = cnt_val | ({32{r_is_cnt && ra[7:2] == CA_REASON[7:2] + k[5:0]}} & cnt_flat[32*(5+k) +: 32]);
+        cnt_val = 32'd0;
         for (k = 0; k < 5; k = k + 1)
             cnt_val = cnt_val | ({32{r_is_cnt && ra[7:2] == CA_FLOW[7:2] + k[5:0]}} & flow_cnt_flat[32*k +: 32]);
     end
+
+    // Decision counters: fs_counters' read port, addressed from the held AR
+    // address in RD_DEC, answers in RD_MUX.
+    reg [3:0] cnt_idx;
+    always @(*) begin
+        cnt_idx = 4'd15;
+        if (r_is_cnt && ra[7:2] == CA_FRAMES[7:2])
+            cnt_idx = 4'd0;
+        for (k = 0; k < 4; k = k + 1)
+            if (r_is_cnt && ra[7:2] == CA_ACTION[7:2] + k[5:0])
+                cnt_idx = 4'd1 + k[3:0];
+        for (k = 0; k < 10; k = k + 1)
+            if (r_is_cnt && ra[7:2] == CA_REASON[7:2] + k[5:0])
+                cnt_idx = 4'd5 + k[3:0];
+    end
+    assign cnt_rd_idx = cnt_idx;
 
     // One table access at a time; a write issued in the same cycle goes first.
     wire rd_tbl_issue = (rd_state_reg == RD_DEC) && r_is_table && r_tbl_ok &&
@@ -442,7 +461,7 @@ module fs_csr #(
                     // else: wait here for the table port
                 end
                 RD_MUX: begin
-                    s_axil_rdata  <= grp0_reg | grp1_reg | grp2_reg | grp3_reg | grp4_reg;
+                    s_axil_rdata  <= grp0_reg | grp1_reg | grp2_reg | grp3_reg | grp4_reg | cnt_rd_data;
                     s_axil_rvalid <= 1'b1;
                     rd_state_reg  <= RD_IDLE;
                 end

@@ -20,8 +20,14 @@
 //   CHUNKS  > 1: CHUNKS + 2 (load, CHUNKS partial steps, final reduce).
 // `hash` holds its value until the next result.
 //
-// Timing: each partial is a 16-bit AND/XOR group (3 LUT4 levels); the
-// reduce stage XORs CW/16 partials (plus the accumulator).
+// Area and timing: stage 1 computes, per output bit, ^(chunk & key window)
+// in GROUP-bit partials, registered; stage 2 XORs the CW/GROUP partials
+// (plus the accumulator). GROUP is 16 when fully parallel (fewer partial
+// registers: 3 LUT4 levels) and 8 when chunked (2 LUT4 levels, and the
+// chunk width CW = GROUP * ceil(IN_BITS / (GROUP * CHUNKS)) wastes less:
+// 264 bits in 5 chunks is 5 x 56, not 5 x 64). The AND/XOR array costs
+// about 32 * CW * 2/3 LUT4s: 264 bits 1 chunk ~ 5600, 4 chunks (CW 72)
+// ~ 1500, 5 chunks (CW 56) ~ 1200.
 module fs_toeplitz #(
     parameter IN_BITS = 264,
     parameter CHUNKS  = 1
@@ -34,7 +40,7 @@ module fs_toeplitz #(
     output reg                hash_valid,
     output reg  [31:0]        hash
 );
-    localparam GROUP = 16;
+    localparam GROUP = (CHUNKS == 1) ? 16 : 8;
     // chunk width, a multiple of GROUP
     localparam CW = GROUP * ((IN_BITS + GROUP*CHUNKS - 1) / (GROUP*CHUNKS));
     localparam NG = CW / GROUP;       // partial groups per output bit and chunk

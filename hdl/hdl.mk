@@ -25,7 +25,7 @@ YOSYS         ?= yosys
 hdl-lint:
 	verilator --lint-only -Wall -Ihdl --top-module flowsteer_top $(HDL_CORE_SRCS)
 	verilator --lint-only -Wall -Ihdl --top-module flowsteer_top \
-		-GPARTITIONS=1 -GTM_BITS=4 -GFLOW_ENABLE=0 -GHASH_CHUNKS=4 $(HDL_CORE_SRCS)
+		-GPARTITIONS=1 -GTM_BITS=4 -GFLOW_ENABLE=0 -GHASH_CHUNKS=5 $(HDL_CORE_SRCS)
 	$(IVERILOG) -g2005 -Ihdl -s flowsteer_top -o /dev/null $(HDL_CORE_SRCS)
 	$(YOSYS) -q -p 'read_verilog -Ihdl $(HDL_CORE_SRCS); hierarchy -check -top flowsteer_top; proc'
 	@echo "hdl-lint: clean"
@@ -61,8 +61,8 @@ hdl-icarus: hdl-vectors
 	$(call hdl_icarus_run,full,$(HDL_VEC)_flow,1,)
 	@echo "== full configuration, CTRL.FLOW_EN off"
 	$(call hdl_icarus_run,full_nofe,$(HDL_VEC),3,)
-	@echo "== PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 FLOW_ENABLE=0"
-	$(call hdl_icarus_run,small,$(HDL_VEC),7,PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 FLOW_ENABLE=0)
+	@echo "== HX8K configuration: PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=5 FLOW_ENABLE=0"
+	$(call hdl_icarus_run,small,$(HDL_VEC),7,PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=5 FLOW_ENABLE=0)
 	@echo "== PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 flow table 4 x 2, flow state on"
 	$(call hdl_icarus_run,flow_small,$(HDL_VEC)_flow_small,5,PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 FLOW_SETS_LOG2=2 FLOW_WAYS=2)
 

@@ -46,6 +46,12 @@ type Options struct {
 	// (lost, extra or changed frames, a hung pipeline) always stop.
 	KeepGoing bool
 
+	// InFlightCommits (ViaLink only) writes each table change's COMMIT
+	// while the batch after it streams in, so the commit meets frames in
+	// the pipeline (see inflight.go); changes fall back to drained commits
+	// where that cannot work (flow state on, no model, key changes).
+	InFlightCommits bool
+
 	// modelCfg, set by tests only, gives the model another configuration
 	// than the device: the injected fault that proves the bench can fail.
 	modelCfg *host.Config
@@ -56,6 +62,7 @@ type Options struct {
 // frames. Not safe for concurrent use.
 type Bench struct {
 	opts  Options
+	pipe  *gatedPipe // ViaLink only
 	sim   *sim.Sim
 	dev   *driver.Device
 	model *host.Model
@@ -83,6 +90,13 @@ type Bench struct {
 	// is the error for the first of them, with its report.
 	Mismatches int
 	First      *MismatchError
+	// InFlight counts commits written during a batch; Boundaries holds,
+	// for each, the first frame of its batch that saw the new table.
+	InFlight   int
+	Boundaries []int
+	// CommitFrames are the frame numbers (from 1) at which in-flight
+	// commits took effect.
+	CommitFrames []uint64
 
 	// flowBase holds the flow counters of models replaced by key changes
 	// (the device's counters run on across them).
@@ -126,11 +140,14 @@ func New(cfg *host.Config, opts Options) (*Bench, error) {
 		return nil, fmt.Errorf("testbench: unknown backpressure pattern %v", opts.Pattern)
 	}
 	c := cloneConfig(cfg)
-	s, dev, err := openDevice(c, sim.Options{ViaLink: opts.ViaLink, FST: opts.FST})
+	if opts.InFlightCommits && !opts.ViaLink {
+		return nil, fmt.Errorf("testbench: in-flight commits go through the link bridge (set ViaLink)")
+	}
+	s, dev, pipe, err := openDevicePipe(c, sim.Options{ViaLink: opts.ViaLink, FST: opts.FST})
 	if err != nil {
 		return nil, err
 	}
-	b := &Bench{opts: opts, sim: s, dev: dev, cfg: c, initCfg: cloneConfig(c)}
+	b := &Bench{opts: opts, sim: s, dev: dev, pipe: pipe, cfg: c, initCfg: cloneConfig(c)}
 	if !opts.NoModel {
 		mc := c
 		if opts.modelCfg != nil {
@@ -154,34 +171,42 @@ func New(cfg *host.Config, opts Options) (*Bench, error) {
 
 // openDevice makes a simulator and a device over it, programmed with cfg.
 func openDevice(cfg *host.Config, so sim.Options) (*sim.Sim, *driver.Device, error) {
+	s, dev, _, err := openDevicePipe(cfg, so)
+	return s, dev, err
+}
+
+// openDevicePipe is openDevice that also returns the link pipe (ViaLink).
+func openDevicePipe(cfg *host.Config, so sim.Options) (*sim.Sim, *driver.Device, *gatedPipe, error) {
 	s, err := sim.New(so)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var t driver.Transport = s
+	var pipe *gatedPipe
 	name := "sim"
 	if so.ViaLink {
-		c, err := link.NewConn(s.LinkPipe())
+		pipe = &gatedPipe{Link: s.LinkPipe()}
+		c, err := link.NewConn(pipe)
 		if err != nil {
 			s.Close()
-			return nil, nil, fmt.Errorf("sim:link: %w", err)
+			return nil, nil, nil, fmt.Errorf("sim:link: %w", err)
 		}
 		t, name = &linkOverSim{Conn: c, s: s}, "sim:link"
 	}
 	dev := driver.New(t, name)
 	if _, err := dev.Check(); err != nil {
 		s.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := Configure(dev, cfg); err != nil {
 		s.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := dev.ClearCounters(); err != nil {
 		s.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return s, dev, nil
+	return s, dev, pipe, nil
 }
 
 // linkOverSim closes the simulator with the link connection.
@@ -235,11 +260,18 @@ func (b *Bench) Run(frames [][]byte, changes []Change) error {
 	}
 	pos := 0
 	for {
+		var inflight *Change
 		for len(changes) > 0 && changes[0].Frame == b.frames+1 {
-			if err := b.apply(changes[0]); err != nil {
+			c := changes[0]
+			changes = changes[1:]
+			last := len(changes) == 0 || changes[0].Frame != c.Frame
+			if last && pos < len(frames) && b.canCommitInFlight(c) {
+				inflight = &c
+				break
+			}
+			if err := b.apply(c); err != nil {
 				return err
 			}
-			changes = changes[1:]
 		}
 		if pos == len(frames) {
 			break
@@ -248,12 +280,18 @@ func (b *Bench) Run(frames [][]byte, changes []Change) error {
 		if len(changes) > 0 {
 			n = min(n, int(changes[0].Frame-b.frames-1))
 		}
-		if err := b.batch(frames[pos : pos+n]); err != nil {
+		if err := b.batch(frames[pos:pos+n], inflight); err != nil {
 			return err
 		}
 		pos += n
 	}
 	return nil
+}
+
+// canCommitInFlight says whether c can be committed during the next batch.
+func (b *Bench) canCommitInFlight(c Change) bool {
+	return b.opts.InFlightCommits && b.pipe != nil && b.model != nil && !b.cfg.FlowState.Enabled &&
+		c.Table != nil && c.Key == nil && c.Partition >= 0 && c.Partition < host.MaxPartitions
 }
 
 // apply performs one change on both sides. With sim.Run synchronous the
@@ -280,9 +318,7 @@ func (b *Bench) apply(c Change) error {
 	}
 	pc := &b.cfg.Partitions[c.Partition]
 	if c.Table != nil {
-		t := *c.Table
-		pc.Table = &t
-		pc.TablePath = c.Source
+		b.noteTable(c)
 		if b.model != nil {
 			if err := b.model.SetTable(c.Partition, c.Table); err != nil {
 				return err
@@ -319,6 +355,16 @@ func (b *Bench) apply(c Change) error {
 	return nil
 }
 
+// noteTable records a table change in the configuration in force.
+func (b *Bench) noteTable(c Change) {
+	for len(b.cfg.Partitions) <= c.Partition {
+		b.cfg.Partitions = append(b.cfg.Partitions, host.DefaultPartition())
+	}
+	t := *c.Table
+	b.cfg.Partitions[c.Partition].Table = &t
+	b.cfg.Partitions[c.Partition].TablePath = c.Source
+}
+
 // applyToDevice writes a change to a device: a table through ProgramTable,
 // a key directly (and, with flow state, a flush, as the model restarts).
 func applyToDevice(dev *driver.Device, flowState bool, c Change) error {
@@ -344,7 +390,7 @@ func applyToDevice(dev *driver.Device, flowState bool, c Change) error {
 func (b *Bench) initialConfig() *host.Config { return cloneConfig(b.initCfg) }
 
 // batch runs one sim.Run and checks it record by record.
-func (b *Bench) batch(frames [][]byte) error {
+func (b *Bench) batch(frames [][]byte, commit *Change) error {
 	pat := b.opts.Pattern.forBatch(b.batches + int(b.opts.Seed%uint64(numPatterns)))
 	bp := pat.Backpressure(b.opts.Seed<<20 ^ uint64(b.batches)*0x9e3779b97f4a7c15)
 	startCfg := cloneConfig(b.cfg)
@@ -352,25 +398,50 @@ func (b *Bench) batch(frames [][]byte) error {
 	b.batches++
 	b.opts.Coverage.hitPattern(pat)
 
-	t0 := time.Now()
-	res, runErr := b.sim.Run(frames, bp)
-	b.SimElapsed += time.Since(t0)
-	b.Cycles += res.Cycles
-
+	var res sim.Result
+	var runErr error
 	var sw []host.Decision
-	if b.model != nil {
-		t1 := time.Now()
-		sw = make([]host.Decision, len(frames))
-		for i, f := range frames {
-			sw[i] = b.model.Decide(f)
+	boundary := -1
+	if commit != nil {
+		var old, new []host.Decision
+		var err error
+		res, runErr, old, new, err = b.runWithCommit(frames, bp, *commit)
+		if err != nil {
+			return err
 		}
-		b.ModelElapsed += time.Since(t1)
+		boundary = commitBoundary(res.Decisions, old, new)
+		sw = append(old[:boundary:boundary], new[boundary:]...)
+		b.noteTable(*commit)
+		b.Commits++
+		b.InFlight++
+		b.opts.Coverage.hit(binCommit)
+		if boundary > 0 {
+			b.opts.Coverage.hit(binCommitInFlight)
+		}
+		b.Boundaries = append(b.Boundaries, boundary)
+		b.CommitFrames = append(b.CommitFrames, b.frames+uint64(boundary)+1)
+	} else {
+		t0 := time.Now()
+		res, runErr = b.sim.Run(frames, bp)
+		b.SimElapsed += time.Since(t0)
+		b.Cycles += res.Cycles
+		if b.model != nil {
+			t1 := time.Now()
+			sw = make([]host.Decision, len(frames))
+			for i, f := range frames {
+				sw[i] = b.model.Decide(f)
+			}
+			b.ModelElapsed += time.Since(t1)
+		}
 	}
 	fail := func(i int, what string) error {
 		return b.report(failure{
 			frames: frames, index: i, what: what, bp: bp, pattern: pat, res: res, sw: sw,
-			cfg: startCfg, history: startHistory, runErr: runErr,
+			cfg: startCfg, history: startHistory, runErr: runErr, commit: commit, boundary: boundary,
 		})
+	}
+	if boundary > maxCommitFrame {
+		return fail(boundary, fmt.Sprintf("a COMMIT written as the batch began took effect only at its frame %d (frames before it decided with the old table)", boundary))
 	}
 	// Record by record first: the earliest difference is the most telling,
 	// even when the run also ended in an error.

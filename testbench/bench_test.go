@@ -67,7 +67,9 @@ func TestCompareTraces(t *testing.T) {
 // TestCompareTracesFlowState: every capture again with flow state on (SPEC
 // 5; one device, so flows of one capture may meet entries of earlier ones),
 // a table commit in the middle of each capture moving every bucket: the
-// established flows keep their TM on both sides.
+// established flows keep their TM on both sides. The first 1500 frames of
+// each capture keep the test inside its time budget (TestCompareTraces
+// runs every frame).
 func TestCompareTracesFlowState(t *testing.T) {
 	files := traceFiles(t)
 	if !flowStateAvailable(t) {
@@ -78,6 +80,7 @@ func TestCompareTracesFlowState(t *testing.T) {
 	b := newBench(t, cfg, Options{Pattern: PatternMixed, Seed: 2, Batch: 2048})
 	for i, path := range files {
 		frames := loadFrames(t, path, cfg)
+		frames = frames[:min(len(frames), 1500)]
 		var changes []Change
 		if len(frames) > 1 {
 			changes = []Change{{Frame: b.Frames() + uint64(len(frames)/2) + 1, Partition: i % 2, Table: tableOf(uint8(i))}}
@@ -104,15 +107,27 @@ func TestRandomAdversarialMutated(t *testing.T) {
 		t.Log("the RTL has no flow table yet (CAPS FLOW_ENABLE=0): flow state is not exercised")
 	}
 	cov := NewCoverage(flow)
-	for round, fs := range []bool{false, true} {
+	// Rounds: 0 direct register port; 1 flow state on (an eighth of the
+	// frames); 2 through the link bridge with COMMITs written while the
+	// batches stream in (a twentieth, at most 5000: the link is slow to
+	// stage tables).
+	for round := 0; round < 3; round++ {
+		fs := round == 1
 		if fs && !flow {
 			continue
+		}
+		size := n
+		switch round {
+		case 1:
+			size = n / 8
+		case 2:
+			size = min(n/20, 5000)
 		}
 		cfg := RandomConfig(uint64(100+round), fs)
 		g := NewGen(uint64(200+round), cfg)
 		frames := Adversarial(cfg)
 		real := sampleRealFrames(t, cfg, 2000)
-		for len(frames) < n/(1+round*3) {
+		for len(frames) < size {
 			switch {
 			case len(real) > 0 && g.chance(20):
 				frames = append(frames, g.Mutate(real[g.r.IntN(len(real))]))
@@ -137,10 +152,11 @@ func TestRandomAdversarialMutated(t *testing.T) {
 		}
 		changes = append(changes, Change{Frame: uint64(len(frames) / 2), Partition: 0, Key: &key})
 		SortChanges(changes)
-		b := newBench(t, cfg, Options{Pattern: PatternMixed, Seed: uint64(round), Coverage: cov})
+		b := newBench(t, cfg, Options{Pattern: PatternMixed, Seed: uint64(round), Coverage: cov,
+			ViaLink: round == 2, InFlightCommits: round == 2})
 		runClean(t, b, frames, changes)
-		t.Logf("round %d (flow state %v): %d frames, %d cycles, %d commits, %d key changes; co-sim %.0f frames/s, model %.0f frames/s",
-			round, fs, b.Frames(), b.Cycles, b.Commits, b.KeyChanges,
+		t.Logf("round %d (flow state %v, link %v): %d frames, %d cycles, %d commits (%d in flight, switched at batch frame %v), %d key changes; co-sim %.0f frames/s, model %.0f frames/s",
+			round, fs, round == 2, b.Frames(), b.Cycles, b.Commits, b.InFlight, b.Boundaries, b.KeyChanges,
 			float64(b.Frames())/b.SimElapsed.Seconds(), float64(b.Frames())/b.ModelElapsed.Seconds())
 	}
 	var s strings.Builder
@@ -214,6 +230,45 @@ func TestBatchSizes(t *testing.T) {
 		b := newBench(t, cfg, Options{Batch: batch, Pattern: PatternMixed, Seed: uint64(batch)})
 		runClean(t, b, frames[:min(len(frames), 600*batch)], nil)
 	}
+}
+
+// TestCommitsInFlight: table COMMITs written through the link bridge while
+// the next batch streams in (inflight.go). The frames before the switch
+// must all have seen the old table and every frame from it the new one,
+// whole; the switch must come within the batch's first frames, and some
+// commits must meet frames already accepted.
+func TestCommitsInFlight(t *testing.T) {
+	cfg := host.DefaultConfig()
+	cfg.Rules = []host.Rule{{Proto: host.RuleProtoAny, Port: 443, Partition: 1}}
+	g := NewGen(8, cfg)
+	fb := &frameBuilder{dst: cfg.SynthDstMAC()}
+	var frames [][]byte
+	for len(frames) < 2000 {
+		if g.chance(70) { // short TCP frames: many of them in flight at once
+			frames = append(frames, natFrame(fb, false, host.ProtoTCP, g.addr6[0], g.addr6[1], uint16(g.r.Uint32()), uint16(g.r.Uint32())))
+			continue
+		}
+		frames = append(frames, g.Random())
+	}
+	var changes []Change
+	for i := 0; i < 16; i++ {
+		changes = append(changes, Change{Frame: uint64(1 + i*113), Partition: i % 2, Table: tableOf(uint8(30 + i))})
+	}
+	cov := NewCoverage(false)
+	total := 0
+	for _, p := range []Pattern{PatternNone, PatternBursty} {
+		b := newBench(t, cfg, Options{ViaLink: true, InFlightCommits: true, Pattern: p, Coverage: cov, Batch: 1000})
+		runClean(t, b, frames, changes)
+		assert.Equal(t, len(changes), b.InFlight, "every change committed in flight")
+		t.Logf("%v: first frame seeing the new table, per commit: %v", p, b.Boundaries)
+		for _, k := range b.Boundaries {
+			if k > 0 {
+				total++
+			}
+		}
+	}
+	assert.NotZero(t, cov.Count(binCommitInFlight))
+	assert.Greater(t, total, 6, "commits that met accepted frames")
 }
 
 // TestChangeValidation: out-of-range and unsorted changes are refused.

@@ -28,6 +28,9 @@ type Coverage struct {
 const (
 	binCommit    = "change/table-commit"
 	binKeyChange = "change/key"
+	// A COMMIT written during a batch that frames before it still decided
+	// with the old table, i.e. that met frames already accepted.
+	binCommitInFlight = "change/commit-in-flight"
 	// From the device's flow counters at Finish.
 	binFlowEviction = "flow/eviction"
 	binFlowFlush    = "flow/flushed-entries"
@@ -60,7 +63,7 @@ func NewCoverage(flowState bool) *Coverage {
 		"len/0", "len/1-13", "len/14-63", "len/64-255", "len/256+",
 		"ports/straddle-beat", "ports/end-past-window", "ports/end-past-capture",
 		"bp/none", "bp/random", "bp/bursty", "bp/decstall",
-		binCommit, binKeyChange)
+		binCommit, binCommitInFlight, binKeyChange)
 	if flowState {
 		c.bins = append(c.bins, binFlowEviction, binFlowFlush)
 	}

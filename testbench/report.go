@@ -26,6 +26,10 @@ type failure struct {
 	cfg     *host.Config    // configuration in force at the batch start
 	history []step          // flow state only: every step before the batch
 	runErr  error
+	// commit is a table change whose COMMIT was written during this batch
+	// (boundary: the first frame that saw it); a re-run does not repeat it.
+	commit   *Change
+	boundary int
 }
 
 // report writes the mismatch report directory and returns the error that
@@ -60,6 +64,9 @@ func (b *Bench) report(f failure) error {
 		fmt.Fprintf(&r, ", error: %v", f.runErr)
 	}
 	r.WriteString("\n")
+	if f.commit != nil {
+		fmt.Fprintf(&r, "commit:       %v written through the link as the batch began; frames from index %d saw it\n", *f.commit, f.boundary)
+	}
 	fmt.Fprintf(&r, "RTL:          %s\n", sim.BuildInfo())
 	fmt.Fprintf(&r, "config:       %s\n\n", describeConfig(f.cfg))
 
@@ -108,6 +115,9 @@ func (b *Bench) report(f failure) error {
 		fmt.Fprintf(&r, "\nwaveform: %s, cycles [%d, %d) of a fresh simulator set up the same way and\n"+
 			"given the same batch with the same backpressure seed; the difference %s in that run.\n",
 			fst, lo, hi, map[bool]string{true: "reproduced", false: "did NOT reproduce"}[reproduced])
+		if f.commit != nil {
+			r.WriteString("(the re-run does not repeat the in-flight COMMIT: it starts from the configuration before it)\n")
+		}
 		r.WriteString("open it with: gtkwave " + fst + "\n")
 	}
 	if err := os.WriteFile(filepath.Join(dir, "report.txt"), []byte(r.String()), 0o644); err != nil {

@@ -3,6 +3,8 @@
 
 report.py ice40 PARAMS FREQ yosys_stat.txt nextpnr_report.json nextpnr.log
 report.py generic PARAMS FREQ yosys_stat.txt
+report.py flow PARAMS FREQ yosys_stat.txt      (fs_flow_table alone, synth_ice40)
+report.py modules PARAMS FREQ yosys_stat.txt   (synth_ice40 -noflatten, per module)
 """
 import json
 import re
@@ -28,6 +30,34 @@ def stat_cells(path):
     return total, cells
 
 
+def ice40_figures(cells):
+    """LUT4, carry, flip-flop and block-RAM counts of a synth_ice40 stat."""
+    ffs = sum(v for k, v in cells.items() if k.startswith("SB_DFF"))
+    return cells.get("SB_LUT4", 0), cells.get("SB_CARRY", 0), ffs, cells.get("SB_RAM40_4K", 0)
+
+
+def module_blocks(path):
+    """(module name, cells) for every module block of a -noflatten stat,
+    and the instance count of each module in the hierarchy summary."""
+    text = open(path).read()
+    mods = []
+    for blk in text.split("=== ")[1:]:
+        name = blk.split("===")[0].strip()
+        cells = {}
+        for line in blk.splitlines():
+            m = re.match(r"\s+(\S+)\s+(\d+)$", line)
+            if m:
+                cells[m.group(1)] = int(m.group(2))
+        mods.append((name, cells))
+    return mods
+
+
+def short(name):
+    """$paramod$<hash>\\fs_fifo -> fs_fifo, $paramod\\fs_table\\TM_BITS=.. -> fs_table"""
+    parts = name.replace("$paramod", "").split("\\")
+    return [p for p in parts if p and not p.startswith("$")][0] if len(parts) > 1 else name
+
+
 def main():
     kind, params, freq = sys.argv[1], sys.argv[2], float(sys.argv[3])
     if kind == "ice40":
@@ -51,6 +81,18 @@ def main():
               f"RAM blocks {ram.get('used')}/{ram.get('available')}")
         print(f"  Fmax {fmax:.2f} MHz (target {freq:.0f} MHz: {'met' if ok else 'NOT met'})"
               if fmax is not None else "  Fmax: not reported")
+    elif kind == "flow":
+        total, cells = stat_cells(sys.argv[4])
+        luts, carry, ffs, rams = ice40_figures(cells)
+        print(f"synth ice40 fs_flow_table alone [{params}]")
+        print(f"  yosys:   SB_LUT4 {luts}, SB_CARRY {carry}, flip-flops {ffs}, SB_RAM40_4K {rams}")
+    elif kind == "modules":
+        print(f"synth ice40 per module, not flattened [{params}] (one instance each)")
+        for name, cells in module_blocks(sys.argv[4]):
+            if name == "design hierarchy":
+                continue
+            luts, carry, ffs, rams = ice40_figures(cells)
+            print(f"  {short(name):16s} SB_LUT4 {luts:5d}  SB_CARRY {carry:4d}  flip-flops {ffs:5d}  SB_RAM40_4K {rams}")
     else:
         total, cells = stat_cells(sys.argv[4])
         mems = {k: v for k, v in cells.items() if "mem" in k}

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# make synth: iCE40 HX8K implementation of the fitting configuration and a
-# generic yosys cell count of the full configuration. Every figure printed
-# is parsed from the tools' own reports in $OUT (nothing is typed in here).
+# make synth: iCE40 HX8K implementation of the fitting configuration, the
+# iCE40 cost of the flow table alone (small geometry), and a generic yosys
+# cell count of the full configuration. Every figure printed is parsed from
+# the tools' own reports in $OUT (nothing is typed in here).
 #
 #   hdl/synth/synth.sh <out-dir> <core sources...>
 #
 # Environment: FS_ICE40_PARAMS (default "PARTITIONS=1 TM_BITS=4 FLOW_ENABLE=0
-# HASH_CHUNKS=4"), FS_FULL_PARAMS (default "PARTITIONS=4 TM_BITS=8
-# FLOW_ENABLE=0 HASH_CHUNKS=1"), FS_FREQ (target MHz, default 100),
-# FS_SEED (nextpnr seed, default 1), FS_SKIP_FULL=1 to skip the generic run.
+# HASH_CHUNKS=5"), FS_FULL_PARAMS (default "PARTITIONS=4 TM_BITS=8
+# FLOW_ENABLE=1 FLOW_SETS_LOG2=10 FLOW_WAYS=4 HASH_CHUNKS=1"), FS_FLOW_PARAMS
+# (flow table alone, default "SETS_LOG2=8 WAYS=4 TM_BITS=4"), FS_FREQ
+# (target MHz, default 100), FS_SEED (nextpnr seed, default 1),
+# FS_SKIP_FULL=1 / FS_SKIP_FLOW=1 to skip those runs, FS_BREAKDOWN=1 for a
+# per-module iCE40 table of the fitting configuration (synth_ice40
+# -noflatten; another ~10 minutes).
 set -euo pipefail
 OUT=$1; shift
 SRCS=("$@")
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
-ICE_PARAMS=${FS_ICE40_PARAMS:-"PARTITIONS=1 TM_BITS=4 FLOW_ENABLE=0 HASH_CHUNKS=4"}
-FULL_PARAMS=${FS_FULL_PARAMS:-"PARTITIONS=4 TM_BITS=8 FLOW_ENABLE=0 HASH_CHUNKS=1"}
+ICE_PARAMS=${FS_ICE40_PARAMS:-"PARTITIONS=1 TM_BITS=4 FLOW_ENABLE=0 HASH_CHUNKS=5"}
+FULL_PARAMS=${FS_FULL_PARAMS:-"PARTITIONS=4 TM_BITS=8 FLOW_ENABLE=1 FLOW_SETS_LOG2=10 FLOW_WAYS=4 HASH_CHUNKS=1"}
+FLOW_PARAMS=${FS_FLOW_PARAMS:-"SETS_LOG2=8 WAYS=4 TM_BITS=4"}
 FREQ=${FS_FREQ:-100}
 SEED=${FS_SEED:-1}
 
@@ -46,6 +52,33 @@ if [ "$pnr_rc" != 0 ]; then
 fi
 
 python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
+
+# ---- per-module breakdown of the fitting configuration (optional) ----
+if [ "${FS_BREAKDOWN:-0}" = 1 ]; then
+	yosys -q -l "$OUT/ice40_modules_yosys.log" -p "
+read_verilog -DSYNTHESIS -I$HERE/.. ${SRCS[*]} $HERE/fs_synth_wrap.v
+chparam $WRAP_SET fs_synth_wrap
+synth_ice40 -top fs_synth_wrap -noflatten
+tee -o $OUT/ice40_modules_stat.txt stat
+" >/dev/null
+	python3 "$HERE/report.py" modules "$ICE_PARAMS" "$FREQ" "$OUT/ice40_modules_stat.txt"
+fi
+
+# ---- the flow table alone, iCE40 (issue 6: what flow state costs) ----
+if [ "${FS_SKIP_FLOW:-0}" != 1 ]; then
+	FLOW_SET=$(chparams "$FLOW_PARAMS")
+	FLOW_SRCS=()
+	for f in "${SRCS[@]}"; do
+		case "$f" in *fs_flow_table.v|*fs_flow_ram.v) FLOW_SRCS+=("$f") ;; esac
+	done
+	yosys -q -l "$OUT/flow_yosys.log" -p "
+read_verilog -DSYNTHESIS ${FLOW_SRCS[*]}
+chparam $FLOW_SET fs_flow_table
+synth_ice40 -top fs_flow_table
+tee -o $OUT/flow_stat.txt stat
+" >/dev/null
+	python3 "$HERE/report.py" flow "$FLOW_PARAMS" "$FREQ" "$OUT/flow_stat.txt"
+fi
 
 # ---- generic cell count, full configuration ----
 if [ "${FS_SKIP_FULL:-0}" != 1 ]; then

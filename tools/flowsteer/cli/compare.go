@@ -17,6 +17,7 @@ func init() { register("compare", newCompareCmd) }
 func newCompareCmd(env *Env) *cobra.Command {
 	var f cosimFlags
 	var reportDir, pngPath string
+	var inFlight bool
 	cmd := &cobra.Command{
 		Use:   "compare CAPTURE",
 		Short: "Co-simulate a capture and compare the RTL's decisions with the reference model",
@@ -35,7 +36,14 @@ waveform of the cycles around it from a fresh simulator set up the same way.
 
 --change FRAME:IMG applies a table before frame FRAME on both sides (on the
 device through the shadow bank and COMMIT). --png draws the per-TM load of
-both sides as bars.`,
+both sides as bars.
+
+--commit-in-flight (with --link) writes each change's COMMIT while the
+frames from FRAME on stream in, so it meets frames already in the pipeline;
+the hardware then switches tables at a frame of its choosing within the
+first few after FRAME, which compare infers (every frame before it must
+match the old table, every frame from it the new one) and prints. Without
+it, the pipeline is drained at each change.`,
 		Example: `  flowsteer compare capture.pcap
   flowsteer compare capture.pcapng --config steer.yaml --png load.png
   flowsteer compare capture.pcap --change 2000:new.img --backpressure bursty --seed 3
@@ -48,6 +56,10 @@ both sides as bars.`,
 			}
 			in.opts.ReportDir = reportDir
 			in.opts.KeepGoing = true
+			if inFlight && !f.viaLink {
+				return usageError("compare: --commit-in-flight needs --link (the COMMIT goes through the link bridge)")
+			}
+			in.opts.InFlightCommits = inFlight
 			b, err := testbench.New(in.cfg, in.opts)
 			if err != nil {
 				return err
@@ -78,6 +90,7 @@ both sides as bars.`,
 	}
 	f.add(cmd, "random")
 	cmd.Flags().StringVar(&reportDir, "report", "compare-report", "directory for the mismatch report")
+	cmd.Flags().BoolVar(&inFlight, "commit-in-flight", false, "with --link: write each change's COMMIT while traffic flows (no flow state)")
 	cmd.Flags().StringVar(&pngPath, "png", "", "write a bar chart of per-TM load (model vs hardware) to this PNG")
 	return cmd
 }
@@ -88,7 +101,11 @@ func writeComparison(w io.Writer, name string, b *testbench.Bench, sw, hw *repla
 	fmt.Fprintf(w, "frames      %d\n", b.Frames())
 	fmt.Fprintf(w, "mismatches  %d\n", b.Mismatches)
 	if b.Commits > 0 {
-		fmt.Fprintf(w, "commits     %d\n", b.Commits)
+		fmt.Fprintf(w, "commits     %d", b.Commits)
+		if b.InFlight > 0 {
+			fmt.Fprintf(w, " (%d in flight; the hardware switched at these frames: %v)", b.InFlight, b.CommitFrames)
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "%-20s %12s %12s\n", "", "model", "hardware")
 	for a := 0; a < host.NumActions; a++ {

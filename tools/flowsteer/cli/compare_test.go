@@ -99,6 +99,22 @@ func TestComparePassesAndDrawsLoad(t *testing.T) {
 	}
 }
 
+// TestCompareCommitInFlight: with --link --commit-in-flight the COMMITs are
+// written while frames stream, and the RTL still agrees with the model
+// switching tables at one frame boundary within the first few frames.
+func TestCompareCommitInFlight(t *testing.T) {
+	capPath := demoCapture(t)
+	dir, cfgPath, changeImg := cosimFixture(t)
+	code, out, errs := run(t, "", "compare", capPath, "--config", cfgPath, "--link", "--commit-in-flight",
+		"--change", "700:"+changeImg, "--change", "3000:"+filepath.Join(dir, "p1.img"), "--report", filepath.Join(dir, "rep"))
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "mismatches  0")
+	assert.Regexp(t, `commits     2 \(2 in flight; the hardware switched at these frames: \[(70[0-9]|71[0-9]) (30[0-9][0-9])\]\)`, out)
+	code, _, errs = run(t, "", "compare", capPath, "--commit-in-flight")
+	assert.Equal(t, 2, code, errs)
+	assert.Contains(t, errs, "--link")
+}
+
 func TestCosimCompareErrors(t *testing.T) {
 	capPath := demoCapture(t)
 	dir := t.TempDir()

@@ -144,7 +144,18 @@ func TestRandomAdversarialMutated(t *testing.T) {
 			if r.IntN(2) == 0 {
 				tbl = RandomConfig(uint64(f), false).Partitions[0].Table
 			}
-			changes = append(changes, Change{Frame: uint64(f), Partition: r.IntN(4), Table: tbl})
+			c := Change{Frame: uint64(f), Partition: r.IntN(4), Table: tbl}
+			if round == 2 && len(changes)%2 == 0 {
+				// In-flight commits: short TCP frames of partition 0 right
+				// at the change, so the switch can fall between frames the
+				// pipeline has already accepted.
+				c.Partition = 0
+				fb := &frameBuilder{dst: cfg.SynthDstMAC()}
+				for j := f - 1; j < min(f+3, len(frames)); j++ {
+					frames[j] = natFrame(fb, false, host.ProtoTCP, g.addr6[0], g.addr6[1], 40000+uint16(j%1000), 1000+uint16(j%997))
+				}
+			}
+			changes = append(changes, c)
 		}
 		key := host.Key{}
 		for i := range key {

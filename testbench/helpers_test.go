@@ -22,7 +22,7 @@ import (
 // `make test` well inside its budget. The million-frame run:
 //
 //	go test ./testbench -run TestRandomAdversarialMutated -timeout 60m -args -frames 1000000
-var framesFlag = flag.Int("frames", 0, "random frames in TestRandomAdversarialMutated (default 60000, env FLOWSTEER_TB_FRAMES)")
+var framesFlag = flag.Int("frames", 0, "random frames in TestRandomAdversarialMutated (default 40000, env FLOWSTEER_TB_FRAMES)")
 
 func randomFrames(t *testing.T) int {
 	if *framesFlag > 0 {
@@ -33,7 +33,7 @@ func randomFrames(t *testing.T) int {
 		require.NoError(t, err, "FLOWSTEER_TB_FRAMES")
 		return n
 	}
-	return 60000
+	return 40000
 }
 
 // tracesDir is ../shared/traces (FLOWSTEER_SHARED overrides); absent, the

@@ -76,36 +76,36 @@ func frameLoop(path string, cfg *host.Config, changes []Change, models []*host.M
 			return 0, fmt.Errorf("change at frame %d: no table", c.Frame)
 		}
 	}
-	r, err := capture.Open(path, CaptureOptions(cfg))
+	batches, stop, err := readAhead(path, CaptureOptions(cfg))
 	if err != nil {
 		return 0, err
 	}
-	defer r.Close()
+	defer stop()
 	var n uint64
 	next := 0
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return n, err
-		}
-		n++
-		for next < len(cs) && cs[next].Frame == n {
-			for _, m := range models {
-				if err := m.SetTable(cs[next].Partition, cs[next].Table); err != nil {
-					return n, fmt.Errorf("change at frame %d from %s: %v", n, cs[next].Path, err)
+	for b := range batches {
+		for i := range b.lens {
+			f := capture.Frame{Data: b.frame(i)}
+			n++
+			for next < len(cs) && cs[next].Frame == n {
+				for _, m := range models {
+					if err := m.SetTable(cs[next].Partition, cs[next].Table); err != nil {
+						return n, fmt.Errorf("change at frame %d from %s: %v", n, cs[next].Path, err)
+					}
 				}
+				next++
 			}
-			next++
+			if err := decide(n, f); err != nil {
+				return n, err
+			}
+			if progress != nil && n&0xffff == 0 {
+				progress(n)
+			}
 		}
-		if err := decide(n, f); err != nil {
-			return n, err
+		if b.err != nil {
+			return n, b.err
 		}
-		if progress != nil && n&0xffff == 0 {
-			progress(n)
-		}
+		b.release()
 	}
 	if progress != nil {
 		progress(n)

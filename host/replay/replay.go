@@ -4,10 +4,8 @@
 package replay
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -123,71 +121,13 @@ type Progress func(frames uint64)
 // writes the SPEC 4 log to out (nil: no log). The log is written through a
 // buffer; on an error after some frames the error says which frame.
 func Run(path string, cfg *host.Config, out io.Writer, progress Progress) (Summary, error) {
-	var sum Summary
-	m, err := host.NewModel(cfg)
-	if err != nil {
-		return sum, err
-	}
-	r, err := capture.Open(path, CaptureOptions(cfg))
-	if err != nil {
-		return sum, err
-	}
-	defer r.Close()
-	var bw *bufio.Writer
-	if out != nil {
-		bw = bufio.NewWriterSize(out, 1<<20)
-		bw.WriteString(host.LogHeader)
-	}
-	line := make([]byte, 0, 128)
-	start := time.Now()
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return sum, err
-		}
-		d := m.Decide(f.Data)
-		sum.Add(d)
-		if bw != nil {
-			line = d.AppendLog(line[:0], sum.Frames)
-			if _, err := bw.Write(line); err != nil {
-				return sum, fmt.Errorf("writing log: %v", err)
-			}
-		}
-		if progress != nil && sum.Frames&0xffff == 0 {
-			progress(sum.Frames)
-		}
-	}
-	sum.Elapsed = time.Since(start)
-	if progress != nil {
-		progress(sum.Frames)
-	}
-	if bw != nil {
-		if err := bw.Flush(); err != nil {
-			return sum, fmt.Errorf("writing log: %v", err)
-		}
-	}
-	return sum, nil
+	return RunWithChanges(path, cfg, nil, out, progress)
 }
 
 // WriteLogFile runs Run into a file, written to a temporary name and renamed
 // into place, so a failed run never leaves a half-written log.
 func WriteLogFile(path, outPath string, cfg *host.Config, progress Progress) (Summary, error) {
-	tmp, err := os.CreateTemp(dirOf(outPath), ".flowsteer-log-*")
-	if err != nil {
-		return Summary{}, err
-	}
-	defer os.Remove(tmp.Name())
-	sum, err := Run(path, cfg, tmp, progress)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
-	if err != nil {
-		return sum, err
-	}
-	return sum, os.Rename(tmp.Name(), outPath)
+	return WriteLogFileWithChanges(path, outPath, cfg, nil, progress)
 }
 
 func dirOf(p string) string {

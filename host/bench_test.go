@@ -49,9 +49,19 @@ func tracesDirB(b *testing.B) string {
 
 // BenchmarkModelDecide: the reference model on in-memory frames from the
 // traces (target 10 M frames/s on one core, 0 allocations per frame).
-func BenchmarkModelDecide(b *testing.B) {
+func BenchmarkModelDecide(b *testing.B) { benchDecide(b, host.DefaultConfig()) }
+
+// BenchmarkModelDecideFlowState: the same with the SPEC 5 flow table on
+// (1024 sets x 4 ways).
+func BenchmarkModelDecideFlowState(b *testing.B) {
+	cfg := host.DefaultConfig()
+	cfg.FlowState.Enabled = true
+	benchDecide(b, cfg)
+}
+
+func benchDecide(b *testing.B, cfg *host.Config) {
 	frames := traceFrames(b)
-	m, err := host.NewModel(host.DefaultConfig())
+	m, err := host.NewModel(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

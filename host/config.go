@@ -3,6 +3,9 @@ package host
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"regexp"
+	"strconv"
 	"net"
 	"os"
 	"path/filepath"
@@ -194,8 +197,8 @@ func ParseConfig(data []byte, dir string, readTable TableReader) (*Config, error
 	var fc fileConfig
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&fc); err != nil && err.Error() != "EOF" {
-		return nil, fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	if err := dec.Decode(&fc); err != nil && err != io.EOF {
+		return nil, describeYAMLError(data, err)
 	}
 	cfg := DefaultConfig()
 	if fc.Promiscuous != nil {
@@ -277,4 +280,79 @@ func ParseConfig(data []byte, dir string, readTable TableReader) (*Config, error
 		return nil, err
 	}
 	return cfg, nil
+}
+
+var yamlErrLine = regexp.MustCompile(`line (\d+): (.*)`)
+var yamlUnknownField = regexp.MustCompile(`field (\S+) not found`)
+var yamlBadValue = regexp.MustCompile("`([^`]*)`")
+
+// describeYAMLError turns yaml.v3's "line N: cannot unmarshal ..." into one
+// line that names the field ("rules[0].port: ..."), found by walking the
+// document for the node on that line that the message talks about.
+func describeYAMLError(data []byte, err error) error {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	var msgs []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		m := yamlErrLine.FindStringSubmatch(line)
+		if m == nil {
+			if t := strings.TrimSpace(line); t != "" && !strings.HasSuffix(t, "errors:") {
+				msgs = append(msgs, t)
+			}
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		want, isKey := "", false
+		if u := yamlUnknownField.FindStringSubmatch(m[2]); u != nil {
+			want, isKey = u[1], true
+			m[2] = "unknown field"
+		} else if v := yamlBadValue.FindStringSubmatch(m[2]); v != nil {
+			want = v[1]
+		}
+		if path := findYAMLPath(&doc, "", n, want, isKey); path != "" {
+			msgs = append(msgs, path+": "+m[2])
+		} else {
+			msgs = append(msgs, "line "+m[1]+": "+m[2])
+		}
+	}
+	return fmt.Errorf("%s", strings.Join(msgs, "; "))
+}
+
+// findYAMLPath returns the dotted path of the key (isKey) or scalar value
+// with text want on line n.
+func findYAMLPath(node *yaml.Node, path string, n int, want string, isKey bool) string {
+	switch node.Kind {
+	case yaml.DocumentNode:
+		for _, c := range node.Content {
+			if p := findYAMLPath(c, path, n, want, isKey); p != "" {
+				return p
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			k, v := node.Content[i], node.Content[i+1]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			if isKey && k.Line == n && k.Value == want {
+				return p
+			}
+			if !isKey && v.Kind == yaml.ScalarNode && v.Line == n && v.Value == want {
+				return p
+			}
+			if q := findYAMLPath(v, p, n, want, isKey); q != "" {
+				return q
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range node.Content {
+			if q := findYAMLPath(c, path+"["+strconv.Itoa(i)+"]", n, want, isKey); q != "" {
+				return q
+			}
+		}
+	}
+	return ""
 }

@@ -26,7 +26,7 @@
 // frame byte 255, whichever comes first, accepted in cycle 0):
 //   P                fs_parser res_valid (P = its PARSE_LATENCY)
 //   P+2              fs_classify result: partition, reason, hash input
-//   P+2+HL           Toeplitz hash (HL = 2, or HASH_CHUNKS+2 when chunked);
+//   P+2+HL           Toeplitz hash (HL = 2, or HASH_CHUNKS+1 when chunked);
 //                    table lookup issued, commit-pending bookkeeping
 //   P+3+HL           table entry read (block RAM); flow-table request
 //   P+4+HL+FL        decision register: pushed to the decision queues and
@@ -83,7 +83,7 @@ module flowsteer_top #(
     output wire [31:0] s_axil_rdata,   output wire [1:0] s_axil_rresp,
     output wire        s_axil_rvalid,  input wire s_axil_rready
 );
-    localparam HASH_LAT   = (HASH_CHUNKS == 1) ? 2 : HASH_CHUNKS + 2;
+    localparam HASH_LAT   = (HASH_CHUNKS == 1) ? 2 : HASH_CHUNKS + 1;  // fs_toeplitz latency
     localparam FD         = FIFO_DEPTH_LOG2;
     localparam [FD:0] DEPTH = 1 << FD;
     localparam [3:0] PART_MASK = (4'b1 << PARTITIONS) - 4'b1;

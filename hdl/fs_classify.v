@@ -15,6 +15,8 @@
 // Output, LATENCY = 2 cycles after in_valid, registered:
 //   out_hashed  the frame needs a Toeplitz hash (NON_L4, SRC_HASH, DST_HASH)
 //   out_hin     the hash input, SPEC bit 0 in [263]: NON_L4 = min addr ‖
+//               (loaded only for hashed frames and held until the next one,
+//               which a chunked fs_toeplitz needs while it consumes it)
 //               max addr ‖ proto (33 bytes); SRC/DST = addr ‖ port (18
 //               bytes) followed by zero bits (harmless for Toeplitz)
 //   out_eqtm    equal_ports_tm of the partition (used for EQUAL_PORTS)
@@ -160,7 +162,8 @@ module fs_classify #(
                       s1_pgt_reg   ? R_SRC : R_DST;
         out_part   <= part_next;
         out_eqtm   <= cfg_eqtm[8*part_next +: 8];
-        out_hin    <= {top_addr, s1_nonl4_reg ? tail_nonl4 : tail_l4};
+        if (s1_valid_reg && (s1_nonl4_reg || (fwd_l4 && !s1_peq_reg)))
+            out_hin <= {top_addr, s1_nonl4_reg ? tail_nonl4 : tail_l4};
         out_tag    <= s1_tag_reg;
     end
 endmodule

@@ -11,11 +11,13 @@
 // ---------------------------------------------------------------------------
 // The parse of a frame ends at the accepted beat that is either its last beat
 // (beat_last) or its beat 31 (bytes 248..255), whichever comes first.
-// res_valid is high for exactly one cycle, PARSE_LATENCY = 1 cycle after that
-// beat (i.e. on the clock edge that accepts the beat, the result registers are
-// loaded). Beats after beat 31 are ignored until the frame's last beat.
-// One result per frame, in order; one-beat frames back to back give one
-// result per cycle; bubbles (beat_valid low) may occur anywhere.
+// res_valid is high for exactly one cycle, PARSE_LATENCY = 3 cycles after that
+// beat: the clock edge that accepts the beat loads it into the input stage
+// (A), the next edge updates the per-frame state from it (B), the one after
+// that loads the result registers (post stage). Beats after beat 31 are
+// ignored until the frame's last beat. One result per frame, in order;
+// one-beat frames back to back give one result per cycle; bubbles
+// (beat_valid low) may occur anywhere.
 // The res_* fields are meaningful only in the cycle res_valid is high: they
 // double as capture registers for the frame being parsed (saves ~300 flip-
 // flops on the iCE40), so a consumer must take them in that cycle. In it they
@@ -36,63 +38,56 @@
 // Beat b (bytes 8b..8b+7) completes exactly two words: W1 = word 2b-1
 // (bytes 6,7 of the previous beat and bytes 0,1 of this one) and
 // W2 = word 2b (bytes 2..5). W0 = word 2b-2 (bytes 2..5 of the previous
-// beat) is kept, so the window holds the three newest whole words.
+// beat) is still at hand, so the window holds the three newest whole words.
 // On the last beat W1 is captured iff keep[1], W2 iff keep[5].
 // The 256-byte window in words: an extension header at word x (its first
 // 8 bytes end at byte 4x+10) is TOO_DEEP iff x >= 62; ports at word x
 // (end 4x+6) are TOO_DEEP iff x >= 63. Word 62 is W2 of beat 31.
 //
 // ---------------------------------------------------------------------------
-// Decision table (first matching SPEC step wins)
+// Structure (why it is fast): three stages, narrow per-cycle logic
 // ---------------------------------------------------------------------------
-// SPEC step                         where / when                     result
-// 1  < 14 bytes                     last beat is beat 0, or beat 1   CONTROL/MALFORMED
-//                                   with !keep[5]
-// 2  dst MAC miss                   mac_hit_reg (beat 0), used at    BRIDGE/MAC_MISS
-//                                   beat 1 once 14 bytes are known
-// 3  TPID at 12 -> tag 1            beat 1 -> PH_VLAN
-//    EtherType at 16 not captured   beat 2, !cap1                    CONTROL/MALFORMED
-//    TPID at 16 -> tag 2, EtherType beat 2, !cap2                    CONTROL/MALFORMED
-//    at 20 not captured
-//    TPID at 20 (third tag)         beat 2, on the TPID alone        CONTROL/TOO_DEEP
-// 4  EtherType not IPv4/IPv6        beat 1 or 2                      CONTROL/NOT_IP
-// 5  IPv4 word wl: version != 4,    when word wl completes           CONTROL/MALFORMED
-//    IHL < 5, total length < IHL*4  (all outcomes of step 5's first
-//                                   sentence are MALFORMED, so the
-//                                   order inside it does not matter)
-//    header (max(20, 4*IHL) bytes)  frame ends before word           CONTROL/MALFORMED
-//    not captured                   wl+IHL-1 (end-of-frame rule)
-//    MF or offset != 0 (word wl+1)  when word wl+IHL-1 completes     FRAGMENT/FRAGMENT
-//                                   (header fully valid first)
-//    protocol (word wl+2) not 6/17  same beat                        FORWARD/NON_L4
-//    protocol 6/17                  -> walker, ports at word wl+IHL
-// 6  IPv6 word wl: version != 6     when word wl completes           CONTROL/MALFORMED
-//    < 40 bytes                     frame ends before word wl+9      CONTROL/MALFORMED
-//    next header (word wl+1)        at word wl+9 -> walker, item at
-//                                   word wl+10, count 0
-//    walker, item (nh, x, count), classified as soon as it is known:
-//      nh extension, count == 8     at once (before reading)         CONTROL/TOO_DEEP
-//      nh extension, x >= 62        at once (ends past byte 256)     CONTROL/TOO_DEEP
-//      nh extension, else           read when word x+1 completes; frame ends
-//                                   first -> MALFORMED
-//      fragment header with offset  when read                        FRAGMENT/FRAGMENT
-//      != 0 or M; atomic: go on
-//      read: nh = byte 0, x += 2 (44), len+2 (51), 2*(len+1) (others),
-//            count += 1; at most one header completes per beat.
-// 7  nh not 6/17 (incl. 59, 50,     at once                          FORWARD/NON_L4
-//    IPv4 protocols 0/43/... which
-//    are not extension headers)
-// 8  ports at word x >= 63          at once                          CONTROL/TOO_DEEP
-//    ports not captured             frame ends first                 CONTROL/MALFORMED
-//    ports read                     when word x completes            FORWARD/SRC_HASH
-//                                   (placeholder "L4 ports valid")
-// End of parse with no decision: on the last beat -> MALFORMED (something
-// still needed was not captured). At beat 31 nothing can be pending (every
-// item ending at or before byte 256 has completed; later ones were TOO_DEEP
-// at once), so the TOO_DEEP fallback there is defensive only.
-// Chains inside one beat (all handled combinationally, in SPEC order):
-// EtherType of tag 1 -> IPv4/IPv6 word wl=4 (W2 of beat 2);
-// IP header end -> ports at the next word; extension header -> ports.
+// A (input stage, loaded every cycle): the beat, its index (binary and one-
+//   hot for beats 0..7), keep facts, and per-lane pre-decodes of the bytes
+//   that can hold a field: EtherType/TPID at lanes 0-1 and 4-5, IP version
+//   checks of a header starting at lane 2, IPv4 fragment bits, the class of
+//   a next-header byte (extension / TCP-UDP / 44 / 51) at lanes 0,2,3,4,6,7,
+//   extension-header sizes in words from a length byte at lanes 3 and 7
+//   (saturated at 64), the IPv6 fragment-header test, and the per-byte
+//   destination MAC compares (first beat).
+// P (history, loaded with A on every accepted beat): the lanes of the
+//   previous beat that W0/W1 need, with their pre-decodes.
+// B (per-frame state, updated by each accepted beat): sticky flags, one
+//   field or decision per flag, no "first decision wins" chain:
+//   - Ethernet: TPID at 12 (tag1), NOT_IP, third tag (TOO_DEEP), L3 kind
+//     (v4/v6) and offset (wl3/wl4/wl5, one-hot).
+//   - Word wl (version/IHL/total length) is checked at beat 2 (W1 if wl = 3,
+//     else W2 for a possible wl = 4) and again at beat 3 (W1, wl = 5).
+//   - Fixed positions (fragment word, protocol / next header, addresses,
+//     end of the IPv6 fixed header) are decoded from the one-hot beat and
+//     the one-hot wl: a few gates, no word-index arithmetic.
+//   - The walker holds one item (word x, next-header class, count) from
+//     beat 3 (wl 3/4) or 4 (wl 5) on: IPv4 ports at wl+IHL, IPv6 first item
+//     at wl+10. Per beat it compares x/2 with the beat index (5 bits) and
+//     reads at most one extension header: the next x is x + size (a 7-bit
+//     add of a pre-decoded, saturated size), the only one-cycle loop.
+//     An extension header of 8 bytes at an even word can be followed by
+//     ports already complete in the same beat (W2): taken at once.
+//   - Address words go straight into res_src_addr / res_dst_addr (32-bit
+//     slots, W1 or W2 by the parity of wl), ports into res_*_port.
+// post (cycle after the deciding beat's B update): the verdict is a priority
+//   choice over the flags in SPEC order (short, MAC, Ethernet, IP header,
+//   fragment, walker); result registers loaded, fields that do not apply
+//   zeroed, IPv4 addresses mapped (::ffff:a.b.c.d), state flags cleared.
+//   The next frame's first beat may be in B in that cycle: a first beat
+//   only loads the MAC result, never a flag, so nothing is lost.
+//
+// Verdict of the walker's item when the frame ends (SPEC 6-8):
+//   ports read -> SRC_HASH placeholder; fragment header with offset or M ->
+//   FRAGMENT; extension header: 8 read already or x >= 62 -> TOO_DEEP, else
+//   MALFORMED (not captured); TCP/UDP: x == 63 -> TOO_DEEP, else MALFORMED;
+//   other next header (incl. 59, 50) -> NON_L4. At beat 31 nothing can be
+//   pending (every item ending by byte 256 completes by then).
 `default_nettype none
 
 module fs_parser (
@@ -116,11 +111,10 @@ module fs_parser (
 );
 
     // Cycles from the beat that ends the parse to res_valid (see header).
-    // The result registers are loaded by that beat's clock edge. Nothing in
-    // here reads it (the latency is structural); it is the documented
-    // contract, and testbench/parser reads it hierarchically to check it.
+    // Nothing in here reads it (the latency is structural); it is the
+    // documented contract, and testbench/parser reads it hierarchically.
     /* verilator lint_off UNUSEDPARAM */
-    localparam PARSE_LATENCY = 1;
+    localparam PARSE_LATENCY = 3;
     /* verilator lint_on UNUSEDPARAM */
 
     // Action and reason codes (docs/interfaces.md).
@@ -128,30 +122,55 @@ module fs_parser (
     localparam [3:0] R_MAC_MISS = 4'd0, R_NOT_IP = 4'd1, R_MALFORMED = 4'd2, R_TOO_DEEP = 4'd3,
                      R_FRAGMENT = 4'd4, R_NON_L4 = 4'd5, R_L4 = 4'd7; // R_L4 = SRC_HASH placeholder
 
-    // Parse phases.
-    localparam [2:0] PH_ETH  = 3'd0,  // beats 0 and 1: MAC, EtherType at 12
-                     PH_VLAN = 3'd1,  // beat 2: EtherType at 16 (and 20)
-                     PH_IP4  = 3'd2,  // IPv4 header
-                     PH_IP6  = 3'd3,  // IPv6 fixed header
-                     PH_WALK = 3'd4,  // extension headers / ports
-                     PH_DONE = 3'd5;  // decided, reason in rsn_reg
-
     // ------------------------------------------------------------------
-    // Helpers
+    // Byte decodes (used on the input lanes)
     // ------------------------------------------------------------------
-    function is_tpid;
+    // EtherType class {TPID, IPv4, IPv6}.
+    function [2:0] et_class;
         input [15:0] et;
-        is_tpid = (et == 16'h8100) | (et == 16'h88a8) | (et == 16'h9100);
+        et_class = {(et == 16'h8100) | (et == 16'h88a8) | (et == 16'h9100),
+                    et == 16'h0800, et == 16'h86dd};
     endfunction
 
-    function is_ext;
+    // Next-header class {51, 44, TCP/UDP, extension header}.
+    localparam C_EXT = 0, C_L4 = 1, C_44 = 2, C_51 = 3;
+    function [3:0] nh_class;
         input [7:0] nh;
-        is_ext = (nh == 8'd0) | (nh == 8'd43) | (nh == 8'd60) | (nh == 8'd44) | (nh == 8'd51);
+        nh_class = {nh == 8'd51, nh == 8'd44, (nh == 8'd6) | (nh == 8'd17),
+                    (nh == 8'd0) | (nh == 8'd43) | (nh == 8'd60) | (nh == 8'd44) | (nh == 8'd51)};
     endfunction
 
-    function is_l4;
-        input [7:0] nh;
-        is_l4 = (nh == 8'd6) | (nh == 8'd17);
+    // Extension header size in words from its length byte, saturated at 64
+    // (any x + 64 is past the window): (len+1)*8 bytes, or (len+2)*4 for AH.
+    function [6:0] size_other;
+        input [7:0] len;
+        size_other = (len >= 8'd31) ? 7'd64 : {len[5:0] + 6'd1, 1'b0};
+    endfunction
+    function [6:0] size_ah;
+        input [7:0] len;
+        size_ah = (len >= 8'd62) ? 7'd64 : len[6:0] + 7'd2;
+    endfunction
+
+    // IPv4 flags/fragment-offset half-word: MF or offset != 0.
+    function v4_frag;
+        input [13:0] ff;     // bits 13:0 of the half-word (DF and reserved ignored)
+        v4_frag = ff[13] | (ff[12:0] != 13'd0);
+    endfunction
+
+    // IPv6 fragment header bytes 2,3: offset != 0 or M (reserved bits ignored).
+    function v6_frag;
+        input [13:0] fo;     // {bytes 2,3 bits 15:3, bit 0}
+        v6_frag = fo != 14'd0;
+    endfunction
+
+    // IPv4 word wl = {ver/IHL, TOS, total length}: version 4, IHL >= 5 and
+    // total length >= 4*IHL (only the IHL bits of total length's low byte
+    // matter once the rest is zero).
+    function v4_word_ok;
+        input [7:0]  vi;
+        input [15:2] tl;
+        v4_word_ok = (vi[7:4] == 4'd4) & (vi[3:0] >= 4'd5) &
+                     ((tl[15:6] != 10'd0) | (tl[5:2] >= vi[3:0]));
     endfunction
 
     function [1:0] action_of;
@@ -164,58 +183,87 @@ module fs_parser (
         endcase
     endfunction
 
-    // Walker item class: 0 pending, 1 TOO_DEEP, 2 NON_L4 (SPEC 6, 7, 8).
-    localparam [1:0] WC_PENDING = 2'd0, WC_TOO_DEEP = 2'd1, WC_NON_L4 = 2'd2;
-    function [1:0] walk_class;
-        input [7:0] nh;
-        input [5:0] x;      // word of the item, saturated at 63
-        input [3:0] cnt;    // extension headers already read
-        if (is_ext(nh))
-            walk_class = (cnt == 4'd8 || x >= 6'd62) ? WC_TOO_DEEP : WC_PENDING;
-        else if (is_l4(nh))
-            walk_class = (x == 6'd63) ? WC_TOO_DEEP : WC_PENDING;
-        else
-            walk_class = WC_NON_L4;
-    endfunction
+    // ------------------------------------------------------------------
+    // Stage A: input registers, loaded every cycle
+    // ------------------------------------------------------------------
+    reg  [5:0]  ib_reg;          // index of the next input beat; 32 = draining
 
-    // ------------------------------------------------------------------
-    // State
-    // ------------------------------------------------------------------
-    reg [4:0]  beat_reg;     // index of the next beat within the frame
-    reg        drain_reg;    // parse ended at beat 31: skip to the last beat
-    reg [47:0] prev_reg;     // bytes 2..7 of the previous beat (byte 2 in [7:0])
-    reg [2:0]  ph_reg;
-    reg        mac_hit_reg;  // destination MAC matched (beat 0)
-    reg        l3_reg;       // wl_reg/v6_reg are valid for this frame
-    reg        v6_reg;       // L3 is IPv6
-    reg [2:0]  wl_reg;       // word of the L3 header: 3, 4 or 5
-    reg        hdr_reg;      // IPv4 word wl seen, ihl_reg valid
-    reg [3:0]  ihl_reg;
-    reg        frag_reg;     // IPv4 MF or fragment offset != 0
-    reg [7:0]  nh_reg;       // IPv4 protocol / IPv6 next header being walked
-    reg [5:0]  x_reg;        // word of the pending walker item
-    reg [3:0]  cnt_reg;      // IPv6 extension headers read
-    reg [3:0]  rsn_reg;      // decision once ph_reg == PH_DONE
+    reg         a_v;             // a beat of an undecided parse is in A
+    reg  [63:0] a_d;
+    reg  [4:0]  a_b, a_bm1;      // its index, and index - 1 (mod 32)
+    reg  [7:0]  a_oh;            // one-hot index for beats 0..7
+    reg         a_end, a_cap1, a_cap2, a_short;
+    reg  [2:0]  a_et01, a_et45;  // EtherType class at bytes 0-1 / 4-5
+    reg         a_v4ok2, a_v6ok2; // IP word wl = W2 (lanes 2..5) checks
+    reg  [3:0]  a_ihl2;
+    reg         a_tlhi01;        // lanes 0-1 as a total length are >= 64
+    reg         a_v4f01, a_v4f45; // IPv4 MF/offset at lanes 0-1 / 4-5
+    reg         a_x6f01, a_x6f45; // IPv6 fragment header offset/M at lanes 0-1 / 4-5
+    reg  [3:0]  a_c0, a_c2, a_c3, a_c4, a_c6, a_c7; // next-header classes
+    reg  [6:0]  a_so3, a_sa3, a_so7, a_sa7;         // sizes from lanes 3 / 7
+    reg         a_z3;            // lane 3 == 0 (an 8-byte header)
+    reg  [23:0] a_meq;           // MAC i byte j equal: bit 6i+j (first beat)
+    reg  [3:0]  a_macv;
+    reg         a_promisc;
 
-    reg        mac_hit_next, l3_next, v6_next, hdr_next, frag_next;
-    reg [2:0]  ph_next, wl_next;
-    reg [3:0]  ihl_next, cnt_next, rsn_next;
-    reg [7:0]  nh_next;
-    reg [5:0]  x_next;
-    reg [15:0] sport_next, dport_next;
-    reg [127:0] src_next, dst_next;
+    wire [4:0]  ib = ib_reg[4:0];
 
-    // ------------------------------------------------------------------
-    // Beat view
-    // ------------------------------------------------------------------
-    wire [31:0] w0 = {prev_reg[7:0], prev_reg[15:8], prev_reg[23:16], prev_reg[31:24]};
-    wire [31:0] w1 = {prev_reg[39:32], prev_reg[47:40], beat_data[7:0], beat_data[15:8]};
-    wire [31:0] w2 = {beat_data[23:16], beat_data[31:24], beat_data[39:32], beat_data[47:40]};
-    wire [5:0]  idx2 = {beat_reg, 1'b0};
-    wire [5:0]  idx1 = idx2 - 6'd1;                           // unused on beat 0
-    wire        cap1 = (beat_reg != 5'd0) & (~beat_last | beat_keep[1]);
-    wire        cap2 = ~beat_last | beat_keep[5];
-    wire        end_beat = beat_last | (beat_reg == 5'd31);
+    always @(posedge clk) begin
+        if (rst)
+            ib_reg <= 6'd0;
+        else if (beat_valid)
+            ib_reg <= beat_last ? 6'd0 : ib_reg[5] ? ib_reg : ib_reg + 6'd1;
+    end
+
+    always @(posedge clk) begin
+        a_v      <= ~rst & beat_valid & ~ib_reg[5];
+        a_d      <= beat_data;
+        a_b      <= ib;
+        a_bm1    <= ib - 5'd1;
+        a_oh     <= (ib_reg[5:3] == 3'd0) ? (8'd1 << ib[2:0]) : 8'd0;
+        a_end    <= beat_last | (ib == 5'd31);
+        a_cap1   <= ~beat_last | beat_keep[1];
+        a_cap2   <= ~beat_last | beat_keep[5];
+        // step 1: fewer than 14 bytes (only read when this beat ends the parse)
+        a_short  <= (ib == 5'd0) | ((ib == 5'd1) & ~beat_keep[5]);
+        a_et01   <= et_class({beat_data[7:0], beat_data[15:8]});
+        a_et45   <= et_class({beat_data[39:32], beat_data[47:40]});
+        a_v4ok2  <= v4_word_ok(beat_data[23:16], {beat_data[39:32], beat_data[47:42]});
+        a_v6ok2  <= beat_data[23:20] == 4'd6;
+        a_ihl2   <= beat_data[19:16];
+        a_tlhi01 <= (beat_data[7:0] != 8'd0) | (beat_data[15:14] != 2'd0);
+        a_v4f01  <= v4_frag({beat_data[5:0], beat_data[15:8]});
+        a_v4f45  <= v4_frag({beat_data[37:32], beat_data[47:40]});
+        a_x6f01  <= v6_frag({beat_data[7:0], beat_data[15:11], beat_data[8]});
+        a_x6f45  <= v6_frag({beat_data[39:32], beat_data[47:43], beat_data[40]});
+        a_c0     <= nh_class(beat_data[7:0]);
+        a_c2     <= nh_class(beat_data[23:16]);
+        a_c3     <= nh_class(beat_data[31:24]);
+        a_c4     <= nh_class(beat_data[39:32]);
+        a_c6     <= nh_class(beat_data[55:48]);
+        a_c7     <= nh_class(beat_data[63:56]);
+        a_so3    <= size_other(beat_data[31:24]);
+        a_sa3    <= size_ah(beat_data[31:24]);
+        a_so7    <= size_other(beat_data[63:56]);
+        a_sa7    <= size_ah(beat_data[63:56]);
+        a_z3     <= beat_data[31:24] == 8'd0;
+        a_promisc <= cfg_promisc;
+        a_macv   <= cfg_mac_valid;
+        // Destination MAC, byte by byte (needed from the first beat only).
+        if (beat_valid && ib_reg == 6'd0)
+            a_meq <= {beat_data[47:40] == cfg_mac[151:144], beat_data[39:32] == cfg_mac[159:152],
+                      beat_data[31:24] == cfg_mac[167:160], beat_data[23:16] == cfg_mac[175:168],
+                      beat_data[15:8]  == cfg_mac[183:176], beat_data[7:0]   == cfg_mac[191:184],
+                      beat_data[47:40] == cfg_mac[103:96],  beat_data[39:32] == cfg_mac[111:104],
+                      beat_data[31:24] == cfg_mac[119:112], beat_data[23:16] == cfg_mac[127:120],
+                      beat_data[15:8]  == cfg_mac[135:128], beat_data[7:0]   == cfg_mac[143:136],
+                      beat_data[47:40] == cfg_mac[55:48],   beat_data[39:32] == cfg_mac[63:56],
+                      beat_data[31:24] == cfg_mac[71:64],   beat_data[23:16] == cfg_mac[79:72],
+                      beat_data[15:8]  == cfg_mac[87:80],   beat_data[7:0]   == cfg_mac[95:88],
+                      beat_data[47:40] == cfg_mac[7:0],     beat_data[39:32] == cfg_mac[15:8],
+                      beat_data[31:24] == cfg_mac[23:16],   beat_data[23:16] == cfg_mac[31:24],
+                      beat_data[15:8]  == cfg_mac[39:32],   beat_data[7:0]   == cfg_mac[47:40]};
+    end
 
     // Only keep[1] and keep[5] matter: keep is contiguous, so they tell
     // whether W1 and W2 of a last beat are whole (and keep[5] on beat 1
@@ -224,273 +272,284 @@ module fs_parser (
     wire        unused_keep = &{1'b0, beat_keep[7:6], beat_keep[4:2], beat_keep[0]};
     /* verilator lint_on UNUSEDSIGNAL */
 
-    wire [47:0] dmac = {beat_data[7:0], beat_data[15:8], beat_data[23:16],
-                        beat_data[31:24], beat_data[39:32], beat_data[47:40]};
-    wire [3:0]  mac_eq = {cfg_mac_valid[3] & (cfg_mac[191:144] == dmac),
-                          cfg_mac_valid[2] & (cfg_mac[143:96]  == dmac),
-                          cfg_mac_valid[1] & (cfg_mac[95:48]   == dmac),
-                          cfg_mac_valid[0] & (cfg_mac[47:0]    == dmac)};
-
     // ------------------------------------------------------------------
-    // Classification of one beat (SPEC order, see the decision table)
+    // Stage P: the previous accepted beat (lanes 2, 6, 7 and pre-decodes)
     // ------------------------------------------------------------------
-    reg [5:0]  wi;           // word index being looked for
-    reg        on1, on2;     // it is W1 / W2 of this beat, captured
-    reg [31:0] wv;           // its value
-    reg [10:0] xsum;         // next item word before saturation
-    reg [1:0]  wc;
-    reg        walking;
+    reg  [7:0]  p2, p6, p7;
+    reg  [3:0]  p_c2, p_c6, p_c7;
+    reg  [6:0]  p_so3, p_sa3, p_so7, p_sa7;
+    reg         p_z3, p_x6f45;
 
-    always @* begin
-        ph_next = ph_reg;       mac_hit_next = mac_hit_reg;
-        l3_next = l3_reg;       v6_next = v6_reg;        wl_next = wl_reg;
-        hdr_next = hdr_reg;     ihl_next = ihl_reg;      frag_next = frag_reg;
-        nh_next = nh_reg;       x_next = x_reg;          cnt_next = cnt_reg;
-        rsn_next = rsn_reg;
-        sport_next = (beat_reg == 5'd0) ? 16'd0 : res_src_port;
-        dport_next = (beat_reg == 5'd0) ? 16'd0 : res_dst_port;
-        wi = 6'd0; on1 = 1'b0; on2 = 1'b0; wv = 32'd0; xsum = 11'd0; wc = WC_PENDING;
-        walking = (ph_reg == PH_WALK);   // a walker item is pending
-
-        // Steps 1, 2, 3 (first tag), 4: beats 0 and 1.
-        if (ph_reg == PH_ETH) begin
-            if (beat_reg == 5'd0) begin
-                mac_hit_next = cfg_promisc | (|mac_eq);
-            end else if (!cap2) begin
-                ph_next = PH_DONE; rsn_next = R_MALFORMED;        // step 1
-            end else if (!mac_hit_reg) begin
-                ph_next = PH_DONE; rsn_next = R_MAC_MISS;         // step 2
-            end else if (is_tpid(w2[15:0])) begin
-                ph_next = PH_VLAN;                                // step 3
-            end else if (w2[15:0] == 16'h0800 || w2[15:0] == 16'h86dd) begin
-                ph_next = (w2[15:0] == 16'h0800) ? PH_IP4 : PH_IP6;
-                l3_next = 1'b1; v6_next = (w2[15:0] == 16'h86dd); wl_next = 3'd3;
-            end else begin
-                ph_next = PH_DONE; rsn_next = R_NOT_IP;           // step 4
-            end
-        end
-
-        // Step 3, tags 1 and 2 (beat 2): EtherType at 16 in W1, at 20 in W2.
-        if (ph_reg == PH_VLAN) begin
-            if (!cap1) begin
-                ph_next = PH_DONE; rsn_next = R_MALFORMED;
-            end else if (is_tpid(w1[15:0])) begin
-                if (!cap2) begin
-                    ph_next = PH_DONE; rsn_next = R_MALFORMED;
-                end else if (is_tpid(w2[15:0])) begin
-                    ph_next = PH_DONE; rsn_next = R_TOO_DEEP;     // third tag
-                end else if (w2[15:0] == 16'h0800 || w2[15:0] == 16'h86dd) begin
-                    ph_next = (w2[15:0] == 16'h0800) ? PH_IP4 : PH_IP6;
-                    l3_next = 1'b1; v6_next = (w2[15:0] == 16'h86dd); wl_next = 3'd5;
-                end else begin
-                    ph_next = PH_DONE; rsn_next = R_NOT_IP;
-                end
-            end else if (w1[15:0] == 16'h0800 || w1[15:0] == 16'h86dd) begin
-                ph_next = (w1[15:0] == 16'h0800) ? PH_IP4 : PH_IP6;
-                l3_next = 1'b1; v6_next = (w1[15:0] == 16'h86dd); wl_next = 3'd4;
-            end else begin
-                ph_next = PH_DONE; rsn_next = R_NOT_IP;
-            end
-        end
-
-        // Step 5/6: first word of the IP header (may be W2 of the beat that
-        // just decided wl = 4).
-        if (ph_next == PH_IP4 || ph_next == PH_IP6) begin
-            wi = {3'd0, wl_next};
-            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
-            wv = on1 ? w1 : w2;
-            if (on1 | on2) begin
-                if (ph_next == PH_IP4) begin
-                    hdr_next = 1'b1; ihl_next = wv[27:24];
-                    if (wv[31:28] != 4'd4 || wv[27:24] < 4'd5 || wv[15:0] < {10'd0, wv[27:24], 2'b00}) begin
-                        ph_next = PH_DONE; rsn_next = R_MALFORMED;
-                    end
-                end else if (wv[31:28] != 4'd6) begin
-                    ph_next = PH_DONE; rsn_next = R_MALFORMED;
-                end
-            end
-        end
-
-        // The later IP words come at least one beat after wl is decided, so
-        // from here on the registered phase and wl are used (shorter paths).
-        // Step 5: word wl+1 (identification, flags, fragment offset) and
-        // word wl+2 (TTL, protocol, checksum).
-        if (ph_reg == PH_IP4) begin
-            wi = {3'd0, wl_reg} + 6'd1;
-            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
-            wv = on1 ? w1 : w2;
-            if (on1 | on2)
-                frag_next = wv[13] | (wv[12:0] != 13'd0);       // MF, offset
-            wi = {3'd0, wl_reg} + 6'd2;
-            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
-            wv = on1 ? w1 : w2;
-            if (on1 | on2)
-                nh_next = wv[23:16];
-        end
-
-        // Step 5: last header word wl+IHL-1 completes: header fully valid.
-        if (ph_reg == PH_IP4 && hdr_reg) begin
-            wi = {3'd0, wl_reg} + {2'd0, ihl_reg} - 6'd1;
-            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
-            if (on1 | on2) begin
-                if (frag_reg) begin
-                    ph_next = PH_DONE; rsn_next = R_FRAGMENT;
-                end else if (!is_l4(nh_reg)) begin
-                    ph_next = PH_DONE; rsn_next = R_NON_L4;       // step 7
-                end else begin
-                    ph_next = PH_WALK; x_next = wi + 6'd1; cnt_next = 4'd0;
-                    walking = 1'b1;
-                end
-            end
-        end
-
-        // Step 6: next header (word wl+1) and end of the fixed header (wl+9).
-        if (ph_reg == PH_IP6) begin
-            wi = {3'd0, wl_reg} + 6'd1;
-            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
-            wv = on1 ? w1 : w2;
-            if (on1 | on2)
-                nh_next = wv[15:8];
-            wi = {3'd0, wl_reg} + 6'd9;
-            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
-            if (on1 | on2) begin
-                ph_next = PH_WALK; x_next = wi + 6'd1; cnt_next = 4'd0;
-                walking = 1'b1;
-            end
-        end
-
-        // Steps 6-8, walker. Classify the current item.
-        if (walking) begin
-            wc = walk_class(nh_next, x_next, cnt_next);
-            if (wc == WC_TOO_DEEP) begin
-                ph_next = PH_DONE; rsn_next = R_TOO_DEEP; walking = 1'b0;
-            end else if (wc == WC_NON_L4) begin
-                ph_next = PH_DONE; rsn_next = R_NON_L4; walking = 1'b0;
-            end
-        end
-
-        // Read an extension header whose first 8 bytes (words x, x+1) are
-        // complete: word x is W0 (x+1 = W1) or W1 (x+1 = W2).
-        if (walking && is_ext(nh_next)) begin
-            wi = x_next + 6'd1;
-            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
-            wv = on1 ? w0 : w1;
-            if (on1 | on2) begin
-                if (nh_next == 8'd44 && (wv[15:3] != 13'd0 || wv[0])) begin
-                    ph_next = PH_DONE; rsn_next = R_FRAGMENT; walking = 1'b0;
-                end else begin
-                    if (nh_next == 8'd44)
-                        xsum = {5'd0, x_next} + 11'd2;
-                    else if (nh_next == 8'd51)
-                        xsum = {5'd0, x_next} + {3'd0, wv[23:16]} + 11'd2;
-                    else
-                        xsum = {5'd0, x_next} + {2'd0, wv[23:16], 1'b0} + 11'd2;
-                    x_next = (xsum > 11'd63) ? 6'd63 : xsum[5:0];
-                    nh_next = wv[31:24];
-                    cnt_next = cnt_next + 4'd1;
-                    wc = walk_class(nh_next, x_next, cnt_next);
-                    if (wc == WC_TOO_DEEP) begin
-                        ph_next = PH_DONE; rsn_next = R_TOO_DEEP; walking = 1'b0;
-                    end else if (wc == WC_NON_L4) begin
-                        ph_next = PH_DONE; rsn_next = R_NON_L4; walking = 1'b0;
-                    end
-                end
-            end
-        end
-
-        // Step 8: ports at word x (W1 or W2 of this beat when they arrive).
-        if (walking && is_l4(nh_next)) begin
-            wi = x_next;
-            on1 = cap1 & (idx1 == wi); on2 = cap2 & (idx2 == wi);
-            wv = on1 ? w1 : w2;
-            if (on1 | on2) begin
-                sport_next = wv[31:16]; dport_next = wv[15:0];
-                ph_next = PH_DONE; rsn_next = R_L4;
-            end
-        end
-
-        // End of the parse with nothing decided: something still needed was
-        // not captured (last beat). At beat 31 this cannot happen (header).
-        if (end_beat && ph_next != PH_DONE) begin
-            ph_next = PH_DONE;
-            rsn_next = beat_last ? R_MALFORMED : R_TOO_DEEP;
+    always @(posedge clk) begin
+        if (a_v) begin
+            p2 <= a_d[23:16]; p6 <= a_d[55:48]; p7 <= a_d[63:56];
+            p_c2 <= a_c2; p_c6 <= a_c6; p_c7 <= a_c7;
+            p_so3 <= a_so3; p_sa3 <= a_sa3; p_so7 <= a_so7; p_sa7 <= a_sa7;
+            p_z3 <= a_z3; p_x6f45 <= a_x6f45;
         end
     end
 
-    // ------------------------------------------------------------------
-    // Address capture: words of the IP addresses as they stream past.
-    // IPv4: source word wl+3, destination wl+4 (low 32 bits).
-    // IPv6: source words wl+2..wl+5, destination wl+6..wl+9.
-    // ------------------------------------------------------------------
-    wire [5:0] rel1 = idx1 - {3'd0, wl_reg};   // W1's word relative to L3
-    wire [5:0] rel2 = idx2 - {3'd0, wl_reg};
-    wire       cw1 = l3_reg & (beat_reg != 5'd0);
-    integer k;
+    // The three words of the window (first byte of a word in its top bits).
+    wire [31:0] w1 = {p6, p7, a_d[7:0], a_d[15:8]};
+    wire [31:0] w2 = {a_d[23:16], a_d[31:24], a_d[39:32], a_d[47:40]};
 
-    always @* begin
-        src_next = (beat_reg == 5'd0) ? 128'd0 : res_src_addr;
-        dst_next = (beat_reg == 5'd0) ? 128'd0 : res_dst_addr;
-        if (v6_reg) begin
-            for (k = 0; k < 4; k = k + 1) begin
-                if (cw1 && rel1 == 6'd2 + k[5:0])    src_next[127-32*k -: 32] = w1;
-                if (l3_reg && rel2 == 6'd2 + k[5:0]) src_next[127-32*k -: 32] = w2;
-                if (cw1 && rel1 == 6'd6 + k[5:0])    dst_next[127-32*k -: 32] = w1;
-                if (l3_reg && rel2 == 6'd6 + k[5:0]) dst_next[127-32*k -: 32] = w2;
-            end
+    // ------------------------------------------------------------------
+    // Stage B: per-frame state
+    // ------------------------------------------------------------------
+    reg         q_post, q_short; // the deciding beat was in B last cycle; < 14 bytes
+    reg         mac_hit;
+    reg         tag1, notip, deep3;        // Ethernet
+    reg         l3, v4, v6, wl3, wl4, wl5; // L3 kind and word (one-hot)
+    reg         r0_v4ok, r0_v6ok;          // word wl checks
+    reg  [3:0]  r0_ihl;
+    reg         frag4;                     // IPv4 MF / offset
+    reg         v4hdr, v6hdr;              // IP header fully captured
+    reg         w_act;                     // walker item valid
+    reg  [5:0]  wx;                        // its word, saturated at 63
+    reg  [7:0]  wnh;                       // its next-header / protocol value
+    reg  [3:0]  wc;                        // its class (nh_class)
+    reg  [3:0]  wcnt;                      // extension headers read (0..8)
+    reg         wfrag, wports;             // walker ended: fragment / ports read
+
+    wire ob2 = a_oh[2], ob3 = a_oh[3], ob4 = a_oh[4], ob6 = a_oh[6], ob7 = a_oh[7];
+
+    // Walker, this beat.
+    wire        eq_a   = (a_b == wx[5:1]);   // beat that completes word 2*x/2 (W2) / x-1
+    wire        eq_b   = (a_bm1 == wx[5:1]); // beat after it
+    wire        w_go   = w_act & ~wfrag & ~wports;
+    wire        rd_ext = a_v & w_go & v6 & wc[C_EXT] & ~wcnt[3] & eq_b & (wx[0] ? a_cap2 : a_cap1);
+    wire        rd_prt = a_v & w_go & wc[C_L4] & (wx[0] ? (eq_b & a_cap1) : (eq_a & a_cap2));
+    // Extension header at word x: x even -> W0 (lanes 2-5 of P), odd -> W1.
+    wire        xo     = wx[0];
+    wire [3:0]  nc_new = xo ? p_c6 : p_c2;
+    wire [6:0]  xsize  = wc[C_44] ? 7'd2 : wc[C_51] ? (xo ? p_sa7 : p_sa3) : (xo ? p_so7 : p_so3);
+    wire [6:0]  xsum   = {1'b0, wx} + xsize;
+    wire        xfrag  = wc[C_44] & (xo ? a_x6f01 : p_x6f45);
+    // An 8-byte header at an even word, followed by ports: they are W2 now.
+    wire        rd_now = ~xo & nc_new[C_L4] & (wc[C_44] | p_z3) & a_cap2;
+
+    // Walker start: beat 3 for wl 3/4, beat 4 for wl 5 (word wl checked).
+    wire        w_init = a_v & l3 & ((ob3 & ~wl5) | (ob4 & wl5));
+
+    always @(posedge clk) begin
+        if (rst) begin
+            q_post <= 1'b0; q_short <= 1'b0;
         end else begin
-            if (cw1 && rel1 == 6'd3)    src_next[31:0] = w1;
-            if (l3_reg && rel2 == 6'd3) src_next[31:0] = w2;
-            if (cw1 && rel1 == 6'd4)    dst_next[31:0] = w1;
-            if (l3_reg && rel2 == 6'd4) dst_next[31:0] = w2;
+            q_post <= a_v & a_end;
+            if (a_v && a_end)
+                q_short <= a_short;
+        end
+    end
+
+    // MAC filter (step 2): decided from the first beat's byte compares.
+    always @(posedge clk) begin
+        if (a_v && a_oh[0])
+            mac_hit <= a_promisc | (a_macv[3] & (&a_meq[23:18])) | (a_macv[2] & (&a_meq[17:12])) |
+                                   (a_macv[1] & (&a_meq[11:6]))  | (a_macv[0] & (&a_meq[5:0]));
+    end
+
+    always @(posedge clk) begin
+        if (rst || q_post) begin
+            tag1 <= 1'b0; notip <= 1'b0; deep3 <= 1'b0;
+            l3 <= 1'b0; v4 <= 1'b0; v6 <= 1'b0; wl3 <= 1'b0; wl4 <= 1'b0; wl5 <= 1'b0;
+            v4hdr <= 1'b0; v6hdr <= 1'b0;
+            w_act <= 1'b0; wfrag <= 1'b0; wports <= 1'b0;
+        end else if (a_v) begin
+            // Step 3/4, beat 1: EtherType at 12.
+            if (a_oh[1]) begin
+                if (a_et45[2]) tag1 <= 1'b1;
+                else if (a_et45[1] | a_et45[0]) begin
+                    l3 <= 1'b1; v4 <= a_et45[1]; v6 <= a_et45[0]; wl3 <= 1'b1;
+                end else notip <= 1'b1;
+            end
+            // Beat 2: EtherType at 16 (tag 1) and 20 (tag 2). Not captured:
+            // nothing is set, the verdict says MALFORMED.
+            if (ob2 && tag1 && a_cap1) begin
+                if (a_et01[2]) begin
+                    if (a_cap2) begin
+                        if (a_et45[2]) deep3 <= 1'b1;
+                        else if (a_et45[1] | a_et45[0]) begin
+                            l3 <= 1'b1; v4 <= a_et45[1]; v6 <= a_et45[0]; wl5 <= 1'b1;
+                        end else notip <= 1'b1;
+                    end
+                end else if (a_et01[1] | a_et01[0]) begin
+                    l3 <= 1'b1; v4 <= a_et01[1]; v6 <= a_et01[0]; wl4 <= 1'b1;
+                end else notip <= 1'b1;
+            end
+            // IPv4 header end (word x-1 of the ports at x = wl + IHL).
+            if (v4 && w_act && eq_a && (wx[0] ? a_cap2 : a_cap1))
+                v4hdr <= 1'b1;
+            // IPv6 fixed header end: word wl+9 = 12 (W2 b6), 13 (W1 b7), 14 (W2 b7).
+            if ((ob6 & wl3 & a_cap2) | (ob7 & wl4 & a_cap1) | (ob7 & wl5 & a_cap2))
+                v6hdr <= 1'b1;
+            if (w_init)
+                w_act <= 1'b1;
+            if (rd_ext && xfrag)
+                wfrag <= 1'b1;
+            if (rd_prt || (rd_ext && !xfrag && rd_now))
+                wports <= 1'b1;
+        end
+    end
+
+    // Word wl (version, IHL, total length): beat 2 W1 (wl 3) or W2 (wl 4,
+    // decided in the same beat), beat 3 W1 (wl 5). IPv4 fragment word wl+1:
+    // beat 2 W2 (wl 3), beat 3 W1 (wl 4) or W2 (wl 5).
+    // (total length = lanes 0-1 of A; its bits 5:2 are lane 1 bits 5:2)
+    wire w1_v4ok = (p6[7:4] == 4'd4) & (p6[3:0] >= 4'd5) & (a_tlhi01 | (a_d[13:10] >= p6[3:0]));
+    always @(posedge clk) begin
+        if (a_v) begin
+            if (ob2) begin
+                r0_v4ok <= l3 ? w1_v4ok : a_v4ok2;
+                r0_v6ok <= l3 ? (p6[7:4] == 4'd6) : a_v6ok2;
+                r0_ihl  <= l3 ? p6[3:0] : a_ihl2;
+                frag4   <= a_v4f45;
+            end
+            if (ob3 && wl5) begin
+                r0_v4ok <= w1_v4ok;
+                r0_v6ok <= p6[7:4] == 4'd6;
+                r0_ihl  <= p6[3:0];
+            end
+            if (ob3 && !wl3)
+                frag4 <= wl4 ? a_v4f01 : a_v4f45;
+        end
+    end
+
+    // Walker item: protocol / first next header at fixed positions, then
+    // one extension header per beat at most.
+    //   IPv6 next header (word wl+1, byte 2): wl3 lane 4 of b2; wl4 lane 0
+    //   of b3; wl5 lane 4 of b3. IPv4 protocol (word wl+2, byte 1): wl3
+    //   lane 7 of b2 (P at b3); wl4 lane 3 of b3; wl5 lane 7 of b3 (P at b4).
+    always @(posedge clk) begin
+        if (a_v) begin
+            if (ob2 && wl3 && v6) begin
+                wnh <= a_d[39:32]; wc <= a_c4;
+            end
+            if (ob3) begin
+                if (v6 && wl4) begin wnh <= a_d[7:0];   wc <= a_c0; end
+                if (v6 && wl5) begin wnh <= a_d[39:32]; wc <= a_c4; end
+                if (v4 && wl3) begin wnh <= p7;         wc <= {2'b00, p_c7[C_L4], 1'b0}; end
+                if (v4 && wl4) begin wnh <= a_d[31:24]; wc <= {2'b00, a_c3[C_L4], 1'b0}; end
+            end
+            if (ob4 && v4 && wl5) begin
+                wnh <= p7; wc <= {2'b00, p_c7[C_L4], 1'b0};
+            end
+            if (w_init) begin
+                // wl = {wl4|wl5, wl3, wl3|wl5}; IPv6: wl + 10 = 13/14/15
+                wx   <= v4 ? {2'b00, r0_ihl} + {3'b000, wl4 | wl5, wl3, wl3 | wl5}
+                           : {3'b001, 1'b1, wl4 | wl5, wl3 | wl5};
+                wcnt <= 4'd0;
+            end
+            if (rd_ext && !xfrag) begin
+                wx   <= xsum[6] ? 6'd63 : xsum[5:0];
+                wnh  <= xo ? p6 : p2;
+                wc   <= nc_new;
+                wcnt <= wcnt + 4'd1;
+            end
         end
     end
 
     // ------------------------------------------------------------------
-    // Registers
+    // Verdict (post stage) and result registers
     // ------------------------------------------------------------------
-    wire fwd_next = (rsn_next == R_NON_L4) | (rsn_next == R_L4);
+    reg [3:0] rsn;
+    always @* begin
+        if (q_short)                 rsn = R_MALFORMED;
+        else if (!mac_hit)           rsn = R_MAC_MISS;
+        else if (!l3)                rsn = deep3 ? R_TOO_DEEP : notip ? R_NOT_IP : R_MALFORMED;
+        else if (v4) begin
+            if (!r0_v4ok || !v4hdr)  rsn = R_MALFORMED;
+            else if (frag4)          rsn = R_FRAGMENT;
+            else if (!wc[C_L4])      rsn = R_NON_L4;
+            else if (wports)         rsn = R_L4;
+            else                     rsn = R_MALFORMED;
+        end else begin
+            if (!r0_v6ok || !v6hdr)  rsn = R_MALFORMED;
+            else if (wports)         rsn = R_L4;
+            else if (wfrag)          rsn = R_FRAGMENT;
+            else if (wc[C_EXT])      rsn = (wcnt[3] || wx >= 6'd62) ? R_TOO_DEEP : R_MALFORMED;
+            else if (wc[C_L4])       rsn = (wx == 6'd63) ? R_TOO_DEEP : R_MALFORMED;
+            else                     rsn = R_NON_L4;
+        end
+    end
+    wire fwd = (rsn == R_NON_L4) | (rsn == R_L4);
+
+    // Address slots: 32-bit words, src 0..3 then dst 0..3 (slot 0 = bits
+    // 127:96). IPv6 slot s is word wl+2+s; IPv4 source / destination go to
+    // slots 3 / 7 (words wl+3, wl+4). Beat and half of each, by wl:
+    //   IPv6 slot s: wl3 beat 3+s/2, wl4 beat 3+(s+1)/2, wl5 beat 4+s/2;
+    //                W1 when s is even, except for wl4 (opposite).
+    //   IPv4 slot 3: wl3 b3 W2, wl4 b4 W1, wl5 b4 W2; slot 7: wl3 b4 W1,
+    //                wl4 b4 W2, wl5 b5 W1.
+    wire [7:0] slot_en, slot_w1;
+    genvar s;
+    generate
+        for (s = 0; s < 8; s = s + 1) begin : g_slot
+            wire v6en = v6 & ((wl3 & a_oh[3 + s/2]) | (wl4 & a_oh[3 + (s+1)/2]) | (wl5 & a_oh[4 + s/2]));
+            if (s == 3) begin : g_src4
+                assign slot_en[s] = a_v & (v6en | (v4 & ((wl3 & ob3) | ((wl4 | wl5) & ob4))));
+            end else if (s == 7) begin : g_dst4
+                assign slot_en[s] = a_v & (v6en | (v4 & (((wl3 | wl4) & ob4) | (wl5 & a_oh[5]))));
+            end else begin : g_v6
+                assign slot_en[s] = a_v & v6en;
+            end
+            assign slot_w1[s] = (s % 2 == 0) ? ~wl4 : ((s == 7) ? (wl4 ^ v4) : wl4);
+        end
+    endgenerate
+
+    wire [1:0] rsn_act = action_of(rsn);
 
     always @(posedge clk) begin
         if (rst) begin
             res_valid <= 1'b0;
-            res_action <= 2'd0;  res_reason <= 4'd0;
-            res_src_addr <= 128'd0; res_dst_addr <= 128'd0;
-            res_proto <= 8'd0; res_src_port <= 16'd0; res_dst_port <= 16'd0;
-            beat_reg <= 5'd0; drain_reg <= 1'b0; prev_reg <= 48'd0;
-            ph_reg <= PH_ETH; mac_hit_reg <= 1'b0; l3_reg <= 1'b0; v6_reg <= 1'b0;
-            wl_reg <= 3'd3; hdr_reg <= 1'b0; ihl_reg <= 4'd0; frag_reg <= 1'b0;
-            nh_reg <= 8'd0; x_reg <= 6'd0; cnt_reg <= 4'd0; rsn_reg <= 4'd0;
+            res_action <= 2'd0; res_reason <= 4'd0;
+            res_proto <= 8'd0;
         end else begin
-            res_valid <= 1'b0;
-            if (beat_valid && drain_reg) begin
-                drain_reg <= ~beat_last;
-            end else if (beat_valid) begin
-                prev_reg <= beat_data[63:16];
-                if (end_beat) begin
-                    res_valid    <= 1'b1;
-                    res_action   <= action_of(rsn_next);
-                    res_reason   <= rsn_next;
-                    res_src_addr <= !fwd_next ? 128'd0 :
-                                    v6_next ? src_next : {80'd0, 16'hffff, src_next[31:0]};
-                    res_dst_addr <= !fwd_next ? 128'd0 :
-                                    v6_next ? dst_next : {80'd0, 16'hffff, dst_next[31:0]};
-                    res_proto    <= fwd_next ? nh_next : 8'd0;
-                    res_src_port <= (rsn_next == R_L4) ? sport_next : 16'd0;
-                    res_dst_port <= (rsn_next == R_L4) ? dport_next : 16'd0;
-                    drain_reg <= ~beat_last;
-                    beat_reg <= 5'd0; ph_reg <= PH_ETH;
-                    l3_reg <= 1'b0; v6_reg <= 1'b0; hdr_reg <= 1'b0;
-                end else begin
-                    res_src_addr <= src_next; res_dst_addr <= dst_next;
-                    res_src_port <= sport_next; res_dst_port <= dport_next;
-                    beat_reg <= beat_reg + 5'd1;
-                    ph_reg <= ph_next; l3_reg <= l3_next; v6_reg <= v6_next;
-                    hdr_reg <= hdr_next;
-                end
-                mac_hit_reg <= mac_hit_next; wl_reg <= wl_next;
-                ihl_reg <= ihl_next; frag_reg <= frag_next; nh_reg <= nh_next;
-                x_reg <= x_next; cnt_reg <= cnt_next; rsn_reg <= rsn_next;
+            res_valid <= q_post;
+            if (q_post) begin
+                res_action <= rsn_act;
+                res_reason <= rsn;
+                res_proto  <= fwd ? wnh : 8'd0;
             end
+        end
+    end
+
+    // Ports: captured by the walker, zeroed at the verdict unless read.
+    always @(posedge clk) begin
+        if (rst) begin
+            res_src_port <= 16'd0; res_dst_port <= 16'd0;
+        end else if (q_post) begin
+            if (rsn != R_L4) begin
+                res_src_port <= 16'd0; res_dst_port <= 16'd0;
+            end
+        end else if (rd_prt) begin
+            res_src_port <= xo ? w1[31:16] : w2[31:16];
+            res_dst_port <= xo ? w1[15:0]  : w2[15:0];
+        end else if (rd_ext && !xfrag && rd_now) begin
+            res_src_port <= w2[31:16];
+            res_dst_port <= w2[15:0];
+        end
+    end
+
+    // Addresses: captured slot by slot, zeroed / mapped at the verdict.
+    always @(posedge clk) begin
+        if (rst) begin
+            res_src_addr <= 128'd0; res_dst_addr <= 128'd0;
+        end else if (q_post) begin
+            if (!fwd) begin
+                res_src_addr <= 128'd0; res_dst_addr <= 128'd0;
+            end else if (v4) begin
+                res_src_addr[127:32] <= {80'd0, 16'hffff};
+                res_dst_addr[127:32] <= {80'd0, 16'hffff};
+            end
+        end else begin
+            if (slot_en[0]) res_src_addr[127:96] <= slot_w1[0] ? w1 : w2;
+            if (slot_en[1]) res_src_addr[95:64]  <= slot_w1[1] ? w1 : w2;
+            if (slot_en[2]) res_src_addr[63:32]  <= slot_w1[2] ? w1 : w2;
+            if (slot_en[3]) res_src_addr[31:0]   <= slot_w1[3] ? w1 : w2;
+            if (slot_en[4]) res_dst_addr[127:96] <= slot_w1[4] ? w1 : w2;
+            if (slot_en[5]) res_dst_addr[95:64]  <= slot_w1[5] ? w1 : w2;
+            if (slot_en[6]) res_dst_addr[63:32]  <= slot_w1[6] ? w1 : w2;
+            if (slot_en[7]) res_dst_addr[31:0]   <= slot_w1[7] ? w1 : w2;
         end
     end
 

@@ -13,11 +13,21 @@
 //   CHUNKS   the input is consumed over CHUNKS cycles, so the AND/XOR array
 //            is CHUNKS times smaller. 1 = fully parallel, one request per
 //            cycle. With CHUNKS > 1 requests must be at least CHUNKS cycles
-//            apart (flagged in simulation when not).
+//            apart, and req_data and req_key must hold their values for
+//            the CHUNKS cycles from req_valid on: the unit reads chunk c of
+//            the input and its key window in cycle c after req_valid
+//            through one-hot muxes instead of copying them into shift
+//            registers (iCE40, 5 chunks: ~160 logic cells less). A request
+//            too early and an input that changes are flagged in
+//            simulation. (The key comes from the CSR: a key written while a
+//            frame is hashed mixes old and new key bits for that frame;
+//            frame-exact key changes are written with the pipeline drained,
+//            docs/interfaces.md.)
 //
 // Latency (req_valid in cycle t to hash_valid in cycle t+LATENCY):
 //   CHUNKS == 1: 2 (partial XORs registered, then reduced);
-//   CHUNKS  > 1: CHUNKS + 2 (load, CHUNKS partial steps, final reduce).
+//   CHUNKS  > 1: CHUNKS + 1 (chunk c in cycle t+c, registered partials,
+//                the last one reduced into the result).
 // `hash` holds its value until the next result.
 //
 // Area and timing: stage 1 computes, per output bit, ^(chunk & key window)
@@ -70,32 +80,42 @@ module fs_toeplitz #(
             assign cur_first = 1'b1;
             assign cur_last  = 1'b1;
         end else begin : g_chunked
-            localparam CNT_W = $clog2(CHUNKS + 1);
-            reg [PW-1:0]    in_sh_reg;
-            reg [KW-1:0]    key_sh_reg;
-            reg [CNT_W-1:0] left_reg;     // chunks still to consume
+            // one-hot phase: chunk c is consumed in cycle t + c; chunk 0
+            // in the request cycle itself
+            reg  [CHUNKS-2:0] phase_reg;
+            wire [CHUNKS-1:0] phase = {phase_reg, req_valid};
             always @(posedge clk) begin
-                if (rst) begin
-                    left_reg <= {CNT_W{1'b0}};
-                end else if (req_valid) begin
-                    in_sh_reg  <= in_pad;
-                    key_sh_reg <= key_pad;
-                    left_reg   <= CHUNKS[CNT_W-1:0];
-                end else if (left_reg != {CNT_W{1'b0}}) begin
-                    in_sh_reg  <= in_sh_reg << CW;
-                    key_sh_reg <= key_sh_reg << CW;
-                    left_reg   <= left_reg - 1'b1;
+                if (rst)
+                    phase_reg <= {(CHUNKS-1){1'b0}};
+                else
+                    phase_reg <= phase[CHUNKS-2:0];
+            end
+            reg [CW-1:0]   in_sel;
+            reg [CW+30:0]  key_sel;
+            integer c;
+            always @(*) begin
+                in_sel  = {CW{1'b0}};
+                key_sel = {(CW+31){1'b0}};
+                for (c = 0; c < CHUNKS; c = c + 1) begin
+                    in_sel  = in_sel  | ({CW{phase[c]}} & in_pad[PW-1-CW*c -: CW]);
+                    key_sel = key_sel | ({(CW+31){phase[c]}} & key_pad[KW-1-CW*c -: CW+31]);
                 end
             end
-            assign cur_in    = in_sh_reg[PW-1 -: CW];
-            assign cur_key   = key_sh_reg[KW-1 -: CW+31];
-            assign cur_valid = (left_reg != {CNT_W{1'b0}});
-            assign cur_first = (left_reg == CHUNKS[CNT_W-1:0]);
-            assign cur_last  = (left_reg == {{(CNT_W-1){1'b0}}, 1'b1});
+            assign cur_in    = in_sel;
+            assign cur_key   = key_sel;
+            assign cur_valid = |phase;
+            assign cur_first = phase[0];
+            assign cur_last  = phase[CHUNKS-1];
 `ifndef SYNTHESIS
-            always @(posedge clk)
-                if (!rst && req_valid && left_reg > {{(CNT_W-1){1'b0}}, 1'b1})
+            reg [IN_BITS-1:0] held_reg;
+            always @(posedge clk) begin
+                if (req_valid)
+                    held_reg <= req_data;
+                if (!rst && req_valid && (|phase_reg))
                     $display("ERROR %m: hash request while busy at %0t", $time);
+                if (!rst && (|phase_reg) && req_data !== held_reg)
+                    $display("ERROR %m: req_data changed while being hashed at %0t", $time);
+            end
 `endif
         end
     endgenerate

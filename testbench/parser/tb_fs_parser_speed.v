@@ -9,7 +9,7 @@
 `default_nettype none
 
 module tb_fs_parser_speed;
-    parameter MAXB = 1 << 16;
+    parameter MAXB = 1 << 20;
 
     reg clk = 1'b0;
     reg rst = 1'b1;
@@ -49,10 +49,8 @@ module tb_fs_parser_speed;
         if (!$value$plusargs("CYCLES=%d", cycles)) cycles = 10000000;
         $readmemh(f_cfg, cfgv);
         nbeats = cfgv[3];
-        if (nbeats > MAXB) nbeats = MAXB;
-        // Whole frames only: stop at the last tlast beat within MAXB.
+        if (nbeats > MAXB || nbeats < 1) $fatal(1, "set too large or empty: %0d beats", nbeats);
         $readmemh(f_beats, beats, 0, nbeats - 1);
-        while (nbeats > 1 && !beats[nbeats - 1][72]) nbeats = nbeats - 1;
         cfg_promisc = cfgv[0][0];
         cfg_mac_valid = cfgv[1][3:0];
         cfg_mac = cfgv[2];

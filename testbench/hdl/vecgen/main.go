@@ -493,6 +493,16 @@ func generated(rng *rand.Rand) [][]byte {
 		fs = append(fs, eth(0x86dd, ipv6(60, r16(), r16(), rest)))
 		fs = append(fs, pad(eth(0x86dd, ipv6(60, r16(), r16(), rest)), 300))
 	}
+	// Minimum-length hashed frames back to back (5 beats: IPv4 with only the
+	// ports, NON_L4 with no payload): the closest a chunked hash unit is
+	// ever asked for two hashes (HASH_CHUNKS <= 5).
+	for i := 0; i < 24; i++ {
+		if i%2 == 0 {
+			fs = append(fs, eth(0x0800, ipv4(6, 0, r4(), r4(), ports(uint16(rng.Intn(65536)), uint16(rng.Intn(65536)))[:4])))
+		} else {
+			fs = append(fs, eth(0x0800, ipv4(byte(1+rng.Intn(5)), 0, r4(), r4(), nil)))
+		}
+	}
 	// Random mutations of everything above (bit flips in the first 64 bytes).
 	base := len(fs)
 	for i := 0; i < 200; i++ {

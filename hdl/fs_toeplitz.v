@@ -135,7 +135,11 @@ module fs_toeplitz #(
     reg [32*NG-1:0] part_reg;
     reg part_valid_reg, part_first_reg, part_last_reg;
     always @(posedge clk) begin
-        part_reg       <= part_next;
+        // Loaded only when a chunk is hashed: the partials are read only
+        // behind part_valid_reg, and the enable keeps Verilator from
+        // evaluating 32 x NG wide AND/XOR slices on every idle cycle.
+        if (cur_valid)
+            part_reg <= part_next;
         part_first_reg <= cur_first;
         part_last_reg  <= cur_last;
         part_valid_reg <= rst ? 1'b0 : cur_valid;

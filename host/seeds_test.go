@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 )
@@ -39,27 +40,25 @@ func firstEthernetFrames(path string, n int) [][]byte {
 	if err != nil || len(data) < 4 {
 		return nil
 	}
-	var out [][]byte
+	var src interface {
+		ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	}
 	if bytes.Equal(data[:4], []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
 		r, err := pcapgo.NewNgReader(bytes.NewReader(data), pcapgo.DefaultNgReaderOptions)
 		if err != nil || r.LinkType() != layers.LinkTypeEthernet {
 			return nil
 		}
-		for len(out) < n {
-			d, _, err := r.ReadPacketData()
-			if err != nil {
-				break
-			}
-			out = append(out, append([]byte(nil), d...))
+		src = r
+	} else {
+		r, err := pcapgo.NewReader(bytes.NewReader(data))
+		if err != nil || r.LinkType() != layers.LinkTypeEthernet {
+			return nil
 		}
-		return out
+		src = r
 	}
-	r, err := pcapgo.NewReader(bytes.NewReader(data))
-	if err != nil || r.LinkType() != layers.LinkTypeEthernet {
-		return nil
-	}
+	var out [][]byte
 	for len(out) < n {
-		d, _, err := r.ReadPacketData()
+		d, _, err := src.ReadPacketData()
 		if err != nil {
 			break
 		}

@@ -32,6 +32,7 @@ deps:
 -include driver/driver.mk
 -include testbench/testbench.mk
 -include testbench/flow/flow.mk
+-include testbench/parser/parser.mk
 
 build: deps $(FLOWSTEER)
 

@@ -47,16 +47,18 @@
 // ---------------------------------------------------------------------------
 // Structure (why it is fast): three stages, narrow per-cycle logic
 // ---------------------------------------------------------------------------
-// A (input stage, loaded every cycle): the beat, its index (binary and one-
-//   hot for beats 0..7), keep facts, and per-lane pre-decodes of the bytes
-//   that can hold a field: EtherType/TPID at lanes 0-1 and 4-5, IP version
-//   checks of a header starting at lane 2, IPv4 fragment bits, the class of
-//   a next-header byte (extension / TCP-UDP / 44 / 51) at lanes 0,2,3,4,6,7,
+// A (input stage, loaded by accepted beats of beats 0..31): the beat, its
+//   index (binary and one-hot for beats 0..7), keep facts, and per-lane
+//   pre-decodes of the bytes that can hold a field, each loaded only on the
+//   beats that can use it: beats 0..3: EtherType/TPID at lanes 0-1 and 4-5,
+//   IP version checks of a header starting at lane 2, IPv4 fragment bits,
+//   next-header classes (extension / TCP-UDP / 44 / 51 / other) at lanes
+//   0,3,4,7; beat 0: the per-byte destination MAC compares; beats 6..31 of
+//   an IPv6 frame with a walker item pending: classes at lanes 2 and 6,
 //   extension-header sizes in words from a length byte at lanes 3 and 7
-//   (saturated at 64), the IPv6 fragment-header test, and the per-byte
-//   destination MAC compares (first beat).
-// P (history, loaded with A on every accepted beat): the lanes of the
-//   previous beat that W0/W1 need, with their pre-decodes.
+//   (saturated at 64), the IPv6 fragment-header tests.
+// P (history): the lanes of the previous accepted beat that W0/W1 need
+//   (6-7 always, 2 and its pre-decodes while the IPv6 walker is pending).
 // B (per-frame state, updated by each accepted beat): sticky flags, one
 //   field or decision per flag, no "first decision wins" chain:
 //   - Ethernet: TPID at 12 (tag1), NOT_IP, third tag (TOO_DEEP), L3 kind
@@ -81,6 +83,11 @@
 //   zeroed, IPv4 addresses mapped (::ffff:a.b.c.d), state flags cleared.
 //   The next frame's first beat may be in B in that cycle: a first beat
 //   only loads the MAC result, never a flag, so nothing is lost.
+//
+// Simulation cost: the logic sits inside the enabled branches of clocked
+// blocks (often as function calls), so Verilator evaluates it only on the
+// beats that can use it; no wide continuous assignment runs every cycle.
+// beat_valid is a clock enable of the input stage (~150 flip-flops).
 //
 // Verdict of the walker's item when the frame ends (SPEC 6-8):
 //   ports read -> SRC_HASH placeholder; fragment header with offset or M ->
@@ -132,12 +139,22 @@ module fs_parser (
                     et == 16'h0800, et == 16'h86dd};
     endfunction
 
-    // Next-header class {51, 44, TCP/UDP, extension header}.
-    localparam C_EXT = 0, C_L4 = 1, C_44 = 2, C_51 = 3;
-    function [3:0] nh_class;
+    // Next-header class {other, 51, 44, TCP/UDP, extension header}; other =
+    // neither an extension header nor TCP/UDP (NON_L4 when it is reached).
+    localparam C_EXT = 0, C_L4 = 1, C_44 = 2, C_51 = 3, C_OTH = 4;
+    function [4:0] nh_class;
         input [7:0] nh;
-        nh_class = {nh == 8'd51, nh == 8'd44, (nh == 8'd6) | (nh == 8'd17),
-                    (nh == 8'd0) | (nh == 8'd43) | (nh == 8'd60) | (nh == 8'd44) | (nh == 8'd51)};
+        reg ext, l4;
+        begin
+            ext = (nh == 8'd0) | (nh == 8'd43) | (nh == 8'd60) | (nh == 8'd44) | (nh == 8'd51);
+            l4  = (nh == 8'd6) | (nh == 8'd17);
+            nh_class = {~ext & ~l4, nh == 8'd51, nh == 8'd44, l4, ext};
+        end
+    endfunction
+    // IPv4 protocol: only TCP/UDP or other (no extension headers in IPv4).
+    function [4:0] v4_class;
+        input [4:0] c;
+        v4_class = {~c[C_L4], 2'b00, c[C_L4], 1'b0};
     endfunction
 
     // Extension header size in words from its length byte, saturated at 64
@@ -184,7 +201,29 @@ module fs_parser (
     endfunction
 
     // ------------------------------------------------------------------
-    // Stage A: input registers, loaded every cycle
+    // Stage B state (declared first: the input stage's enables read some)
+    // ------------------------------------------------------------------
+    reg         q_post, q_short; // the deciding beat was in B last cycle; < 14 bytes
+    reg         mac_hit;
+    reg         tag1, notip, deep3;        // Ethernet
+    reg         l3, v4, v6, wl3, wl4, wl5; // L3 kind and word (one-hot)
+    reg         r0_v4ok, r0_v6ok;          // word wl checks
+    reg  [3:0]  r0_ihl;
+    reg         frag4;                     // IPv4 MF / offset
+    reg         v4hdr, v6hdr;              // IP header fully captured
+    reg         ipok;                      // MAC hit, IP header captured and valid, no IPv4 fragment
+    reg         w_act;                     // walker item valid (from its start on)
+    reg         w_live;                    // ... and still to be read (no ports, no fragment yet)
+    reg         w_erd;                     // it is an IPv6 extension header and fewer than 8 were read
+    reg  [5:0]  wx;                        // its word, saturated at 63
+    reg  [7:0]  wnh;                       // its next-header / protocol value
+    reg  [4:0]  wc;                        // its class (nh_class)
+    reg         wx62, wx63;                // x >= 62, x == 63 (TOO_DEEP positions)
+    reg  [3:0]  wcnt;                      // extension headers read (0..8)
+    reg         wfrag, wports;             // walker ended: fragment / ports read
+
+    // ------------------------------------------------------------------
+    // Stage A: input registers (accepted beats 0..31; see the header)
     // ------------------------------------------------------------------
     reg  [5:0]  ib_reg;          // index of the next input beat; 32 = draining
 
@@ -199,7 +238,7 @@ module fs_parser (
     reg         a_tlhi01;        // lanes 0-1 as a total length are >= 64
     reg         a_v4f01, a_v4f45; // IPv4 MF/offset at lanes 0-1 / 4-5
     reg         a_x6f01, a_x6f45; // IPv6 fragment header offset/M at lanes 0-1 / 4-5
-    reg  [3:0]  a_c0, a_c2, a_c3, a_c4, a_c6, a_c7; // next-header classes
+    reg  [4:0]  a_c0, a_c2, a_c3, a_c4, a_c6, a_c7; // next-header classes
     reg  [6:0]  a_so3, a_sa3, a_so7, a_sa7;         // sizes from lanes 3 / 7
     reg         a_z3;            // lane 3 == 0 (an 8-byte header)
     reg  [23:0] a_meq;           // MAC i byte j equal: bit 6i+j (first beat)
@@ -215,42 +254,61 @@ module fs_parser (
             ib_reg <= beat_last ? 6'd0 : ib_reg[5] ? ib_reg : ib_reg + 6'd1;
     end
 
+    // Pre-decodes are loaded only on the beats that can use them: in
+    // simulation the wide compares then run a few times per frame, not
+    // every cycle; in hardware they are clock enables.
+    // (in_v: beat_valid & ~ib_reg[5]; early: beats 0..3; written out in
+    // the conditions below so that a simulator evaluates them only there)
+    // Extension-header pre-decodes: beats 6..31 of an IPv6 frame whose
+    // walker still has an item to read (w_live only falls within a frame,
+    // after its start at beat 3 or 4; a stale 1 here only loads unused
+    // values).
+
     always @(posedge clk) begin
-        a_v      <= ~rst & beat_valid & ~ib_reg[5];
-        a_d      <= beat_data;
-        a_b      <= ib;
-        a_bm1    <= ib - 5'd1;
-        a_oh     <= (ib_reg[5:3] == 3'd0) ? (8'd1 << ib[2:0]) : 8'd0;
-        a_end    <= beat_last | (ib == 5'd31);
-        a_cap1   <= ~beat_last | beat_keep[1];
-        a_cap2   <= ~beat_last | beat_keep[5];
-        // step 1: fewer than 14 bytes (only read when this beat ends the parse)
-        a_short  <= (ib == 5'd0) | ((ib == 5'd1) & ~beat_keep[5]);
-        a_et01   <= et_class({beat_data[7:0], beat_data[15:8]});
-        a_et45   <= et_class({beat_data[39:32], beat_data[47:40]});
-        a_v4ok2  <= v4_word_ok(beat_data[23:16], {beat_data[39:32], beat_data[47:42]});
-        a_v6ok2  <= beat_data[23:20] == 4'd6;
-        a_ihl2   <= beat_data[19:16];
-        a_tlhi01 <= (beat_data[7:0] != 8'd0) | (beat_data[15:14] != 2'd0);
-        a_v4f01  <= v4_frag({beat_data[5:0], beat_data[15:8]});
-        a_v4f45  <= v4_frag({beat_data[37:32], beat_data[47:40]});
-        a_x6f01  <= v6_frag({beat_data[7:0], beat_data[15:11], beat_data[8]});
-        a_x6f45  <= v6_frag({beat_data[39:32], beat_data[47:43], beat_data[40]});
-        a_c0     <= nh_class(beat_data[7:0]);
-        a_c2     <= nh_class(beat_data[23:16]);
-        a_c3     <= nh_class(beat_data[31:24]);
-        a_c4     <= nh_class(beat_data[39:32]);
-        a_c6     <= nh_class(beat_data[55:48]);
-        a_c7     <= nh_class(beat_data[63:56]);
-        a_so3    <= size_other(beat_data[31:24]);
-        a_sa3    <= size_ah(beat_data[31:24]);
-        a_so7    <= size_other(beat_data[63:56]);
-        a_sa7    <= size_ah(beat_data[63:56]);
-        a_z3     <= beat_data[31:24] == 8'd0;
-        a_promisc <= cfg_promisc;
-        a_macv   <= cfg_mac_valid;
-        // Destination MAC, byte by byte (needed from the first beat only).
-        if (beat_valid && ib_reg == 6'd0)
+        a_v <= ~rst & beat_valid & ~ib_reg[5];
+        if (beat_valid && !ib_reg[5]) begin
+            a_d      <= beat_data;
+            a_b      <= ib;
+            a_bm1    <= ib - 5'd1;
+            a_oh     <= (ib_reg[4:3] == 2'd0) ? (8'd1 << ib[2:0]) : 8'd0;
+            a_end    <= beat_last | (ib == 5'd31);
+            a_cap1   <= ~beat_last | beat_keep[1];
+            a_cap2   <= ~beat_last | beat_keep[5];
+            // step 1: fewer than 14 bytes (only read when this beat ends the parse)
+            a_short  <= (ib == 5'd0) | ((ib == 5'd1) & ~beat_keep[5]);
+        end
+        // Ethernet and the fixed IP header words (beats 1..3).
+        if (beat_valid && ib_reg[5:2] == 4'd0) begin
+            a_et01   <= et_class({beat_data[7:0], beat_data[15:8]});
+            a_et45   <= et_class({beat_data[39:32], beat_data[47:40]});
+            a_v4ok2  <= v4_word_ok(beat_data[23:16], {beat_data[39:32], beat_data[47:42]});
+            a_v6ok2  <= beat_data[23:20] == 4'd6;
+            a_ihl2   <= beat_data[19:16];
+            a_tlhi01 <= (beat_data[7:0] != 8'd0) | (beat_data[15:14] != 2'd0);
+            a_v4f01  <= v4_frag({beat_data[5:0], beat_data[15:8]});
+            a_v4f45  <= v4_frag({beat_data[37:32], beat_data[47:40]});
+            a_c0     <= nh_class(beat_data[7:0]);
+            a_c3     <= nh_class(beat_data[31:24]);
+            a_c4     <= nh_class(beat_data[39:32]);
+            a_c7     <= nh_class(beat_data[63:56]);
+        end
+        // Extension headers (the first one starts at byte 54 at the earliest).
+        if (beat_valid && !ib_reg[5] && ib_reg[4:0] >= 5'd6 && v6 && w_live) begin
+            a_x6f01  <= v6_frag({beat_data[7:0], beat_data[15:11], beat_data[8]});
+            a_x6f45  <= v6_frag({beat_data[39:32], beat_data[47:43], beat_data[40]});
+            a_c2     <= nh_class(beat_data[23:16]);
+            a_c6     <= nh_class(beat_data[55:48]);
+            a_so3    <= size_other(beat_data[31:24]);
+            a_sa3    <= size_ah(beat_data[31:24]);
+            a_so7    <= size_other(beat_data[63:56]);
+            a_sa7    <= size_ah(beat_data[63:56]);
+            a_z3     <= beat_data[31:24] == 8'd0;
+        end
+        // Destination MAC, byte by byte, and the filter configuration
+        // (first beat).
+        if (beat_valid && ib_reg == 6'd0) begin
+            a_promisc <= cfg_promisc;
+            a_macv   <= cfg_mac_valid;
             a_meq <= {beat_data[47:40] == cfg_mac[151:144], beat_data[39:32] == cfg_mac[159:152],
                       beat_data[31:24] == cfg_mac[167:160], beat_data[23:16] == cfg_mac[175:168],
                       beat_data[15:8]  == cfg_mac[183:176], beat_data[7:0]   == cfg_mac[191:184],
@@ -263,6 +321,7 @@ module fs_parser (
                       beat_data[47:40] == cfg_mac[7:0],     beat_data[39:32] == cfg_mac[15:8],
                       beat_data[31:24] == cfg_mac[23:16],   beat_data[23:16] == cfg_mac[31:24],
                       beat_data[15:8]  == cfg_mac[39:32],   beat_data[7:0]   == cfg_mac[47:40]};
+        end
     end
 
     // Only keep[1] and keep[5] matter: keep is contiguous, so they tell
@@ -276,60 +335,62 @@ module fs_parser (
     // Stage P: the previous accepted beat (lanes 2, 6, 7 and pre-decodes)
     // ------------------------------------------------------------------
     reg  [7:0]  p2, p6, p7;
-    reg  [3:0]  p_c2, p_c6, p_c7;
+    reg  [4:0]  p_c2, p_c6, p_c7;
     reg  [6:0]  p_so3, p_sa3, p_so7, p_sa7;
-    reg         p_z3, p_x6f45;
+    reg         p_x6f45;
+    reg         p_l4z, p_l4nf;  // lane 2 is TCP/UDP and lane 3 == 0 / lanes 4-5 not a fragment
 
     always @(posedge clk) begin
         if (a_v) begin
-            p2 <= a_d[23:16]; p6 <= a_d[55:48]; p7 <= a_d[63:56];
-            p_c2 <= a_c2; p_c6 <= a_c6; p_c7 <= a_c7;
+            p6 <= a_d[55:48]; p7 <= a_d[63:56]; p_c7 <= a_c7;
+        end
+        if (a_v && v6 && w_live) begin
+            p2 <= a_d[23:16]; p_c2 <= a_c2; p_c6 <= a_c6;
             p_so3 <= a_so3; p_sa3 <= a_sa3; p_so7 <= a_so7; p_sa7 <= a_sa7;
-            p_z3 <= a_z3; p_x6f45 <= a_x6f45;
+            p_x6f45 <= a_x6f45;
+            p_l4z <= a_c2[C_L4] & a_z3; p_l4nf <= a_c2[C_L4] & ~a_x6f45;
         end
     end
-
-    // The three words of the window (first byte of a word in its top bits).
-    wire [31:0] w1 = {p6, p7, a_d[7:0], a_d[15:8]};
-    wire [31:0] w2 = {a_d[23:16], a_d[31:24], a_d[39:32], a_d[47:40]};
 
     // ------------------------------------------------------------------
     // Stage B: per-frame state
     // ------------------------------------------------------------------
-    reg         q_post, q_short; // the deciding beat was in B last cycle; < 14 bytes
-    reg         mac_hit;
-    reg         tag1, notip, deep3;        // Ethernet
-    reg         l3, v4, v6, wl3, wl4, wl5; // L3 kind and word (one-hot)
-    reg         r0_v4ok, r0_v6ok;          // word wl checks
-    reg  [3:0]  r0_ihl;
-    reg         frag4;                     // IPv4 MF / offset
-    reg         v4hdr, v6hdr;              // IP header fully captured
-    reg         w_act;                     // walker item valid
-    reg  [5:0]  wx;                        // its word, saturated at 63
-    reg  [7:0]  wnh;                       // its next-header / protocol value
-    reg  [3:0]  wc;                        // its class (nh_class)
-    reg  [3:0]  wcnt;                      // extension headers read (0..8)
-    reg         wfrag, wports;             // walker ended: fragment / ports read
-
+    // Logic sits inside the enabled branches of the clocked blocks (often as
+    // function calls): a simulator evaluates it only for the beats that can
+    // use it, and the per-cycle combinational cones stay a few gates wide.
     wire ob2 = a_oh[2], ob3 = a_oh[3], ob4 = a_oh[4], ob6 = a_oh[6], ob7 = a_oh[7];
+    wire xo  = wx[0];   // the walker's item is at an odd word
 
-    // Walker, this beat.
-    wire        eq_a   = (a_b == wx[5:1]);   // beat that completes word 2*x/2 (W2) / x-1
-    wire        eq_b   = (a_bm1 == wx[5:1]); // beat after it
-    wire        w_go   = w_act & ~wfrag & ~wports;
-    wire        rd_ext = a_v & w_go & v6 & wc[C_EXT] & ~wcnt[3] & eq_b & (wx[0] ? a_cap2 : a_cap1);
-    wire        rd_prt = a_v & w_go & wc[C_L4] & (wx[0] ? (eq_b & a_cap1) : (eq_a & a_cap2));
-    // Extension header at word x: x even -> W0 (lanes 2-5 of P), odd -> W1.
-    wire        xo     = wx[0];
-    wire [3:0]  nc_new = xo ? p_c6 : p_c2;
-    wire [6:0]  xsize  = wc[C_44] ? 7'd2 : wc[C_51] ? (xo ? p_sa7 : p_sa3) : (xo ? p_so7 : p_so3);
-    wire [6:0]  xsum   = {1'b0, wx} + xsize;
-    wire        xfrag  = wc[C_44] & (xo ? a_x6f01 : p_x6f45);
-    // An 8-byte header at an even word, followed by ports: they are W2 now.
-    wire        rd_now = ~xo & nc_new[C_L4] & (wc[C_44] | p_z3) & a_cap2;
+    // The completion tests of the walker's item at word x, for this beat:
+    //   ports at x:           x odd -> W1 of beat x/2+1, even -> W2 of beat x/2
+    //   extension header:     words x, x+1 -> beat x/2+1 (W1 if x even, else W2)
+    //   IPv4 header end x-1:  beat x/2 (W1 if x even, else W2)
+    function at_ports;
+        input [4:0] b, bm1; input [5:0] x; input cap1, cap2;
+        at_ports = x[0] ? ((bm1 == x[5:1]) & cap1) : ((b == x[5:1]) & cap2);
+    endfunction
+    function at_ext;
+        input [4:0] bm1; input [5:0] x; input cap1, cap2;
+        at_ext = (bm1 == x[5:1]) & (x[0] ? cap2 : cap1);
+    endfunction
+    function at_hdr_end;
+        input [4:0] b; input [5:0] x; input cap1, cap2;
+        at_hdr_end = (b == x[5:1]) & (x[0] ? cap2 : cap1);
+    endfunction
 
-    // Walker start: beat 3 for wl 3/4, beat 4 for wl 5 (word wl checked).
-    wire        w_init = a_v & l3 & ((ob3 & ~wl5) | (ob4 & wl5));
+    // Next item after the extension header at word x (class c, length from
+    // lane 3 / 7 of P by parity): {x >= 62, x == 63, x saturated at 63}.
+    function [7:0] next_x;
+        input [5:0] x; input [4:0] c;
+        input [6:0] sa3, so3, sa7, so7;
+        reg   [6:0] size, sum;
+        begin
+            size = c[C_44] ? 7'd2 : c[C_51] ? (x[0] ? sa7 : sa3) : (x[0] ? so7 : so3);
+            sum  = {1'b0, x} + size;
+            next_x = {sum[6] | (sum[5:1] == 5'b11111), sum[6] | (sum[5:0] == 6'd63),
+                      sum[6] ? 6'd63 : sum[5:0]};
+        end
+    endfunction
 
     always @(posedge clk) begin
         if (rst) begin
@@ -348,12 +409,12 @@ module fs_parser (
                                    (a_macv[1] & (&a_meq[11:6]))  | (a_macv[0] & (&a_meq[5:0]));
     end
 
+    // Ethernet and IP header flags (steps 3-6 up to the walker).
     always @(posedge clk) begin
         if (rst || q_post) begin
             tag1 <= 1'b0; notip <= 1'b0; deep3 <= 1'b0;
             l3 <= 1'b0; v4 <= 1'b0; v6 <= 1'b0; wl3 <= 1'b0; wl4 <= 1'b0; wl5 <= 1'b0;
-            v4hdr <= 1'b0; v6hdr <= 1'b0;
-            w_act <= 1'b0; wfrag <= 1'b0; wports <= 1'b0;
+            v4hdr <= 1'b0; v6hdr <= 1'b0; ipok <= 1'b0;
         end else if (a_v) begin
             // Step 3/4, beat 1: EtherType at 12.
             if (a_oh[1]) begin
@@ -376,36 +437,40 @@ module fs_parser (
                     l3 <= 1'b1; v4 <= a_et01[1]; v6 <= a_et01[0]; wl4 <= 1'b1;
                 end else notip <= 1'b1;
             end
-            // IPv4 header end (word x-1 of the ports at x = wl + IHL).
-            if (v4 && w_act && eq_a && (wx[0] ? a_cap2 : a_cap1))
+            // Header ends. ipok gathers every check before the walker's own
+            // verdict (word wl, IPv4 fragment, MAC), so that the FORWARD test
+            // of the post stage is one gate.
+            // IPv4: word x-1 of the ports at x = wl + IHL.
+            if (v4 && w_act && at_hdr_end(a_b, wx, a_cap1, a_cap2)) begin
                 v4hdr <= 1'b1;
-            // IPv6 fixed header end: word wl+9 = 12 (W2 b6), 13 (W1 b7), 14 (W2 b7).
-            if ((ob6 & wl3 & a_cap2) | (ob7 & wl4 & a_cap1) | (ob7 & wl5 & a_cap2))
+                ipok  <= mac_hit & r0_v4ok & ~frag4;
+            end
+            // IPv6 fixed header: word wl+9 = 12 (W2 b6), 13 (W1 b7), 14 (W2 b7).
+            if (v6 && ((ob6 & wl3 & a_cap2) | (ob7 & wl4 & a_cap1) | (ob7 & wl5 & a_cap2))) begin
                 v6hdr <= 1'b1;
-            if (w_init)
-                w_act <= 1'b1;
-            if (rd_ext && xfrag)
-                wfrag <= 1'b1;
-            if (rd_prt || (rd_ext && !xfrag && rd_now))
-                wports <= 1'b1;
+                ipok  <= mac_hit & r0_v6ok;
+            end
         end
     end
 
     // Word wl (version, IHL, total length): beat 2 W1 (wl 3) or W2 (wl 4,
-    // decided in the same beat), beat 3 W1 (wl 5). IPv4 fragment word wl+1:
-    // beat 2 W2 (wl 3), beat 3 W1 (wl 4) or W2 (wl 5).
-    // (total length = lanes 0-1 of A; its bits 5:2 are lane 1 bits 5:2)
-    wire w1_v4ok = (p6[7:4] == 4'd4) & (p6[3:0] >= 4'd5) & (a_tlhi01 | (a_d[13:10] >= p6[3:0]));
+    // decided in the same beat), beat 3 W1 (wl 5). W1 = {p6, p7, lanes 0-1}:
+    // total length is lanes 0-1, its bits 5:2 are lane 1 bits 5:2. IPv4
+    // fragment word wl+1: beat 2 W2 (wl 3), beat 3 W1 (wl 4) or W2 (wl 5).
+    function w1_v4ok;
+        input [7:0] vi; input tlhi; input [3:0] tl52;
+        w1_v4ok = (vi[7:4] == 4'd4) & (vi[3:0] >= 4'd5) & (tlhi | (tl52 >= vi[3:0]));
+    endfunction
     always @(posedge clk) begin
         if (a_v) begin
             if (ob2) begin
-                r0_v4ok <= l3 ? w1_v4ok : a_v4ok2;
+                r0_v4ok <= l3 ? w1_v4ok(p6, a_tlhi01, a_d[13:10]) : a_v4ok2;
                 r0_v6ok <= l3 ? (p6[7:4] == 4'd6) : a_v6ok2;
                 r0_ihl  <= l3 ? p6[3:0] : a_ihl2;
                 frag4   <= a_v4f45;
             end
             if (ob3 && wl5) begin
-                r0_v4ok <= w1_v4ok;
+                r0_v4ok <= w1_v4ok(p6, a_tlhi01, a_d[13:10]);
                 r0_v6ok <= p6[7:4] == 4'd6;
                 r0_ihl  <= p6[3:0];
             end
@@ -414,36 +479,75 @@ module fs_parser (
         end
     end
 
-    // Walker item: protocol / first next header at fixed positions, then
-    // one extension header per beat at most.
-    //   IPv6 next header (word wl+1, byte 2): wl3 lane 4 of b2; wl4 lane 0
-    //   of b3; wl5 lane 4 of b3. IPv4 protocol (word wl+2, byte 1): wl3
-    //   lane 7 of b2 (P at b3); wl4 lane 3 of b3; wl5 lane 7 of b3 (P at b4).
+    // The two newest words of the window (first byte of a word in its top
+    // bits): W1 = lanes 6-7 of P, 0-1 of A; W2 = lanes 2-5 of A.
+    function [31:0] window_word;
+        input from_w1; input [15:0] p67; input [47:0] a05;
+        window_word = from_w1 ? {p67[15:8], p67[7:0], a05[7:0], a05[15:8]}
+                              : {a05[23:16], a05[31:24], a05[39:32], a05[47:40]};
+    endfunction
+
+    // Walker (steps 6-8) and the ports.
+    //   Item: IPv6 next header (word wl+1, byte 2): wl3 lane 4 of b2; wl4
+    //   lane 0 of b3; wl5 lane 4 of b3. IPv4 protocol (word wl+2, byte 1):
+    //   wl3 lane 7 of b2 (P at b3); wl4 lane 3 of b3; wl5 lane 7 of b3 (P at
+    //   b4). Start (x, count): beat 3 for wl 3/4, beat 4 for wl 5 (word wl
+    //   is checked by then). Then, per beat, either the ports are read, or
+    //   one extension header: x even -> its word is W0 (lanes 2-5 of P),
+    //   odd -> W1 (lanes 6-7 of P, 0-1 of A). An 8-byte header at an even
+    //   word (a fragment header that is not a fragment, or length 0)
+    //   followed by ports: they are W2 of this very beat (keep is
+    //   contiguous, so a_cap2 implies a_cap1).
     always @(posedge clk) begin
-        if (a_v) begin
+        if (rst) begin
+            w_act <= 1'b0; w_live <= 1'b0; wfrag <= 1'b0; wports <= 1'b0;
+            res_src_port <= 16'd0; res_dst_port <= 16'd0;
+        end else if (q_post) begin
+            w_act <= 1'b0; w_live <= 1'b0; wfrag <= 1'b0; wports <= 1'b0;
+            if (!(ipok && wports)) begin
+                res_src_port <= 16'd0; res_dst_port <= 16'd0;
+            end
+        end else if (a_v) begin
             if (ob2 && wl3 && v6) begin
-                wnh <= a_d[39:32]; wc <= a_c4;
+                wnh <= a_d[39:32]; wc <= a_c4; w_erd <= a_c4[C_EXT];
             end
             if (ob3) begin
-                if (v6 && wl4) begin wnh <= a_d[7:0];   wc <= a_c0; end
-                if (v6 && wl5) begin wnh <= a_d[39:32]; wc <= a_c4; end
-                if (v4 && wl3) begin wnh <= p7;         wc <= {2'b00, p_c7[C_L4], 1'b0}; end
-                if (v4 && wl4) begin wnh <= a_d[31:24]; wc <= {2'b00, a_c3[C_L4], 1'b0}; end
+                if (v6 && wl4) begin wnh <= a_d[7:0];   wc <= a_c0; w_erd <= a_c0[C_EXT]; end
+                if (v6 && wl5) begin wnh <= a_d[39:32]; wc <= a_c4; w_erd <= a_c4[C_EXT]; end
+                if (v4 && wl3) begin wnh <= p7;         wc <= v4_class(p_c7); w_erd <= 1'b0; end
+                if (v4 && wl4) begin wnh <= a_d[31:24]; wc <= v4_class(a_c3); w_erd <= 1'b0; end
             end
             if (ob4 && v4 && wl5) begin
-                wnh <= p7; wc <= {2'b00, p_c7[C_L4], 1'b0};
+                wnh <= p7; wc <= v4_class(p_c7); w_erd <= 1'b0;
             end
-            if (w_init) begin
+            if (l3 && ((ob3 && !wl5) || (ob4 && wl5))) begin
                 // wl = {wl4|wl5, wl3, wl3|wl5}; IPv6: wl + 10 = 13/14/15
                 wx   <= v4 ? {2'b00, r0_ihl} + {3'b000, wl4 | wl5, wl3, wl3 | wl5}
                            : {3'b001, 1'b1, wl4 | wl5, wl3 | wl5};
                 wcnt <= 4'd0;
+                wx62 <= 1'b0; wx63 <= 1'b0;
+                w_act <= 1'b1; w_live <= 1'b1;
             end
-            if (rd_ext && !xfrag) begin
-                wx   <= xsum[6] ? 6'd63 : xsum[5:0];
-                wnh  <= xo ? p6 : p2;
-                wc   <= nc_new;
-                wcnt <= wcnt + 4'd1;
+            if (w_live) begin
+                // Ports: of this item, or of the next one when it follows an
+                // 8-byte header at an even word (then in W2, like an even
+                // item's: the data path is the same).
+                if ((wc[C_L4] && at_ports(a_b, a_bm1, wx, a_cap1, a_cap2)) ||
+                    (w_erd && !xo && a_cap2 && (a_bm1 == wx[5:1]) && (wc[C_44] ? p_l4nf : p_l4z))) begin
+                    {res_src_port, res_dst_port} <= window_word(xo, {p6, p7}, a_d[47:0]);
+                    wports <= 1'b1; w_live <= 1'b0;
+                end
+                if (w_erd && at_ext(a_bm1, wx, a_cap1, a_cap2)) begin
+                    if (wc[C_44] && (xo ? a_x6f01 : p_x6f45)) begin
+                        wfrag <= 1'b1; w_live <= 1'b0;
+                    end else begin
+                        {wx62, wx63, wx} <= next_x(wx, wc, p_sa3, p_so3, p_sa7, p_so7);
+                        wnh   <= xo ? p6 : p2;
+                        wc    <= xo ? p_c6 : p_c2;
+                        w_erd <= (xo ? p_c6[C_EXT] : p_c2[C_EXT]) & (wcnt != 4'd7); // the ninth: TOO_DEEP, unread
+                        wcnt  <= wcnt + 4'd1;
+                    end
+                end
             end
         end
     end
@@ -451,52 +555,40 @@ module fs_parser (
     // ------------------------------------------------------------------
     // Verdict (post stage) and result registers
     // ------------------------------------------------------------------
-    reg [3:0] rsn;
-    always @* begin
-        if (q_short)                 rsn = R_MALFORMED;
-        else if (!mac_hit)           rsn = R_MAC_MISS;
-        else if (!l3)                rsn = deep3 ? R_TOO_DEEP : notip ? R_NOT_IP : R_MALFORMED;
-        else if (v4) begin
-            if (!r0_v4ok || !v4hdr)  rsn = R_MALFORMED;
-            else if (frag4)          rsn = R_FRAGMENT;
-            else if (!wc[C_L4])      rsn = R_NON_L4;
-            else if (wports)         rsn = R_L4;
-            else                     rsn = R_MALFORMED;
-        end else begin
-            if (!r0_v6ok || !v6hdr)  rsn = R_MALFORMED;
-            else if (wports)         rsn = R_L4;
-            else if (wfrag)          rsn = R_FRAGMENT;
-            else if (wc[C_EXT])      rsn = (wcnt[3] || wx >= 6'd62) ? R_TOO_DEEP : R_MALFORMED;
-            else if (wc[C_L4])       rsn = (wx == 6'd63) ? R_TOO_DEEP : R_MALFORMED;
-            else                     rsn = R_NON_L4;
-        end
-    end
-    wire fwd = (rsn == R_NON_L4) | (rsn == R_L4);
-
-    // Address slots: 32-bit words, src 0..3 then dst 0..3 (slot 0 = bits
-    // 127:96). IPv6 slot s is word wl+2+s; IPv4 source / destination go to
-    // slots 3 / 7 (words wl+3, wl+4). Beat and half of each, by wl:
-    //   IPv6 slot s: wl3 beat 3+s/2, wl4 beat 3+(s+1)/2, wl5 beat 4+s/2;
-    //                W1 when s is even, except for wl4 (opposite).
-    //   IPv4 slot 3: wl3 b3 W2, wl4 b4 W1, wl5 b4 W2; slot 7: wl3 b4 W1,
-    //                wl4 b4 W2, wl5 b5 W1.
-    wire [7:0] slot_en, slot_w1;
-    genvar s;
-    generate
-        for (s = 0; s < 8; s = s + 1) begin : g_slot
-            wire v6en = v6 & ((wl3 & a_oh[3 + s/2]) | (wl4 & a_oh[3 + (s+1)/2]) | (wl5 & a_oh[4 + s/2]));
-            if (s == 3) begin : g_src4
-                assign slot_en[s] = a_v & (v6en | (v4 & ((wl3 & ob3) | ((wl4 | wl5) & ob4))));
-            end else if (s == 7) begin : g_dst4
-                assign slot_en[s] = a_v & (v6en | (v4 & (((wl3 | wl4) & ob4) | (wl5 & a_oh[5]))));
-            end else begin : g_v6
-                assign slot_en[s] = a_v & v6en;
+    // {action, reason}, in SPEC order. ipok stands for every check of steps
+    // 2, 5 and 6 before the walker; v4hdr / v6hdr for the header's bytes.
+    function [5:0] verdict;
+        input short, hit, is_l3, deep, nip, is_v4, ok4, hdr4, fr4, ok6, hdr6,
+              ports, xfr, c_ext, c_l4, c_oth, cnt8, x62, x63;
+        reg [3:0] r;
+        begin
+            if (short)                   r = R_MALFORMED;
+            else if (!hit)               r = R_MAC_MISS;
+            else if (!is_l3)             r = deep ? R_TOO_DEEP : nip ? R_NOT_IP : R_MALFORMED;
+            else if (is_v4) begin
+                if (!ok4 || !hdr4)       r = R_MALFORMED;
+                else if (fr4)            r = R_FRAGMENT;
+                else if (c_oth)          r = R_NON_L4;
+                else if (ports)          r = R_L4;
+                else                     r = R_MALFORMED;
+            end else begin
+                if (!ok6 || !hdr6)       r = R_MALFORMED;
+                else if (ports)          r = R_L4;
+                else if (xfr)            r = R_FRAGMENT;
+                else if (c_oth)          r = R_NON_L4;
+                else if ((c_ext && (cnt8 || x62)) || (c_l4 && x63))
+                                         r = R_TOO_DEEP;
+                else                     r = R_MALFORMED;
             end
-            assign slot_w1[s] = (s % 2 == 0) ? ~wl4 : ((s == 7) ? (wl4 ^ v4) : wl4);
+            verdict = {action_of(r), r};
         end
-    endgenerate
+    endfunction
 
-    wire [1:0] rsn_act = action_of(rsn);
+    // FORWARD (NON_L4 or ports read), straight from the flags.
+    function fwd;
+        input ok, ports, c_oth;
+        fwd = ok & (ports | c_oth);
+    endfunction
 
     always @(posedge clk) begin
         if (rst) begin
@@ -506,50 +598,56 @@ module fs_parser (
         end else begin
             res_valid <= q_post;
             if (q_post) begin
-                res_action <= rsn_act;
-                res_reason <= rsn;
-                res_proto  <= fwd ? wnh : 8'd0;
+                {res_action, res_reason} <= verdict(q_short, mac_hit, l3, deep3, notip, v4, r0_v4ok,
+                                                    v4hdr, frag4, r0_v6ok, v6hdr, wports, wfrag,
+                                                    wc[C_EXT], wc[C_L4], wc[C_OTH], wcnt[3], wx62, wx63);
+                res_proto  <= fwd(ipok, wports, wc[C_OTH]) ? wnh : 8'd0;
             end
         end
     end
 
-    // Ports: captured by the walker, zeroed at the verdict unless read.
-    always @(posedge clk) begin
-        if (rst) begin
-            res_src_port <= 16'd0; res_dst_port <= 16'd0;
-        end else if (q_post) begin
-            if (rsn != R_L4) begin
-                res_src_port <= 16'd0; res_dst_port <= 16'd0;
-            end
-        end else if (rd_prt) begin
-            res_src_port <= xo ? w1[31:16] : w2[31:16];
-            res_dst_port <= xo ? w1[15:0]  : w2[15:0];
-        end else if (rd_ext && !xfrag && rd_now) begin
-            res_src_port <= w2[31:16];
-            res_dst_port <= w2[15:0];
+    // Addresses: 32-bit slots, src 0..3 then dst 0..3 (slot 0 = bits
+    // 127:96), captured as the words stream past, zeroed / mapped at the
+    // verdict. IPv6 slot s is word wl+2+s; IPv4 source / destination go to
+    // slots 3 / 7 (words wl+3, wl+4). Beat and half of each, by wl:
+    //   IPv6 slot s: wl3 beat 3+s/2, wl4 beat 3+(s+1)/2, wl5 beat 4+s/2;
+    //                W1 when s is even, except for wl4 (opposite).
+    //   IPv4 slot 3: wl3 b3 W2, wl4 b4 W1, wl5 b4 W2; slot 7: wl3 b4 W1,
+    //                wl4 b4 W2, wl5 b5 W1.
+    function slot_en;
+        input integer s; input [7:3] oh; input is_v4, is_v6, l3w3, l3w4, l3w5;
+        reg v6en, v4en;
+        begin
+            v6en = is_v6 & ((l3w3 & oh[3 + s/2]) | (l3w4 & oh[3 + (s+1)/2]) | (l3w5 & oh[4 + s/2]));
+            v4en = (s == 3) ? is_v4 & ((l3w3 & oh[3]) | ((l3w4 | l3w5) & oh[4])) :
+                   (s == 7) ? is_v4 & (((l3w3 | l3w4) & oh[4]) | (l3w5 & oh[5])) : 1'b0;
+            slot_en = v6en | v4en;
         end
-    end
+    endfunction
+    function slot_w1;
+        input integer s; input is_v4, l3w4;
+        slot_w1 = (s % 2 == 0) ? ~l3w4 : (s == 7) ? (l3w4 ^ is_v4) : l3w4;
+    endfunction
 
-    // Addresses: captured slot by slot, zeroed / mapped at the verdict.
     always @(posedge clk) begin
         if (rst) begin
             res_src_addr <= 128'd0; res_dst_addr <= 128'd0;
         end else if (q_post) begin
-            if (!fwd) begin
+            if (!fwd(ipok, wports, wc[C_OTH])) begin
                 res_src_addr <= 128'd0; res_dst_addr <= 128'd0;
             end else if (v4) begin
                 res_src_addr[127:32] <= {80'd0, 16'hffff};
                 res_dst_addr[127:32] <= {80'd0, 16'hffff};
             end
-        end else begin
-            if (slot_en[0]) res_src_addr[127:96] <= slot_w1[0] ? w1 : w2;
-            if (slot_en[1]) res_src_addr[95:64]  <= slot_w1[1] ? w1 : w2;
-            if (slot_en[2]) res_src_addr[63:32]  <= slot_w1[2] ? w1 : w2;
-            if (slot_en[3]) res_src_addr[31:0]   <= slot_w1[3] ? w1 : w2;
-            if (slot_en[4]) res_dst_addr[127:96] <= slot_w1[4] ? w1 : w2;
-            if (slot_en[5]) res_dst_addr[95:64]  <= slot_w1[5] ? w1 : w2;
-            if (slot_en[6]) res_dst_addr[63:32]  <= slot_w1[6] ? w1 : w2;
-            if (slot_en[7]) res_dst_addr[31:0]   <= slot_w1[7] ? w1 : w2;
+        end else if (a_v && l3 && a_oh[7:3] != 5'd0) begin
+            if (slot_en(0, a_oh[7:3], v4, v6, wl3, wl4, wl5)) res_src_addr[127:96] <= window_word(slot_w1(0, v4, wl4), {p6, p7}, a_d[47:0]);
+            if (slot_en(1, a_oh[7:3], v4, v6, wl3, wl4, wl5)) res_src_addr[95:64]  <= window_word(slot_w1(1, v4, wl4), {p6, p7}, a_d[47:0]);
+            if (slot_en(2, a_oh[7:3], v4, v6, wl3, wl4, wl5)) res_src_addr[63:32]  <= window_word(slot_w1(2, v4, wl4), {p6, p7}, a_d[47:0]);
+            if (slot_en(3, a_oh[7:3], v4, v6, wl3, wl4, wl5)) res_src_addr[31:0]   <= window_word(slot_w1(3, v4, wl4), {p6, p7}, a_d[47:0]);
+            if (slot_en(4, a_oh[7:3], v4, v6, wl3, wl4, wl5)) res_dst_addr[127:96] <= window_word(slot_w1(4, v4, wl4), {p6, p7}, a_d[47:0]);
+            if (slot_en(5, a_oh[7:3], v4, v6, wl3, wl4, wl5)) res_dst_addr[95:64]  <= window_word(slot_w1(5, v4, wl4), {p6, p7}, a_d[47:0]);
+            if (slot_en(6, a_oh[7:3], v4, v6, wl3, wl4, wl5)) res_dst_addr[63:32]  <= window_word(slot_w1(6, v4, wl4), {p6, p7}, a_d[47:0]);
+            if (slot_en(7, a_oh[7:3], v4, v6, wl3, wl4, wl5)) res_dst_addr[31:0]   <= window_word(slot_w1(7, v4, wl4), {p6, p7}, a_d[47:0]);
         end
     end
 

@@ -70,6 +70,7 @@ func run(out string, seed int64, n int, shared string, perFile, maxLen int) erro
 	sets = append(sets, vecSet{"rand_promisc", promisc, randomFrames(r, n, filtered)})
 	sets = append(sets, vecSet{"rand_filtered", filtered, randomFrames(r, n/2, filtered)})
 	sets = append(sets, vecSet{"truncations", promisc, truncations(r)})
+	sets = append(sets, vecSet{"mutations", promisc, mutatedFrames(r, n/2, filtered)})
 
 	dir := shared
 	if dir == "" {
@@ -446,6 +447,44 @@ func randomFrames(r *rand.Rand, n int, cfg config) [][]byte {
 	frames := make([][]byte, 0, n)
 	for i := 0; i < n; i++ {
 		frames = append(frames, randomFrame(r, cfg))
+	}
+	return frames
+}
+
+// edgeBytes are byte values that sit on SPEC 2 decision edges: TPID and
+// EtherType halves, IP version/IHL nibbles, protocol and next-header
+// numbers (TCP, UDP, the extension headers, 50, 59), MF / offset bits,
+// small and large lengths.
+var edgeBytes = []byte{0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x08, 0x11, 0x1f, 0x20, 0x2b, 0x2c,
+	0x32, 0x33, 0x3b, 0x3c, 0x3d, 0x40, 0x44, 0x45, 0x46, 0x4f, 0x60, 0x65, 0x81, 0x86, 0x88,
+	0x91, 0xa8, 0xdd, 0xfe, 0xff}
+
+// mutate changes 1-4 bytes of a copy of f, mostly where the parser looks
+// (the first 96 bytes), to edge values or random ones, and sometimes cuts
+// it: well-formed frames one step away from every decision edge.
+func mutate(r *rand.Rand, f []byte) []byte {
+	g := append([]byte{}, f...)
+	for k := 1 + r.Intn(4); k > 0 && len(g) > 0; k-- {
+		pos := r.Intn(len(g))
+		if r.Intn(4) != 0 {
+			pos = r.Intn(min(len(g), 96))
+		}
+		if r.Intn(3) != 0 {
+			g[pos] = pick(r, edgeBytes...)
+		} else {
+			g[pos] = byte(r.Intn(256))
+		}
+	}
+	if r.Intn(4) == 0 {
+		g = g[:r.Intn(len(g)+1)]
+	}
+	return g
+}
+
+func mutatedFrames(r *rand.Rand, n int, cfg config) [][]byte {
+	frames := make([][]byte, 0, n)
+	for i := 0; i < n; i++ {
+		frames = append(frames, mutate(r, randomFrame(r, cfg)))
 	}
 	return frames
 }

@@ -38,9 +38,9 @@ module fs_parser_synth_wrap (
         .res_src_addr(res_src_addr), .res_dst_addr(res_dst_addr), .res_proto(res_proto),
         .res_src_port(res_src_port), .res_dst_port(res_dst_port));
 
-    // 303 result bits, padded to 320 = 8 * 4^2 * 2.5 -> fold 4:1 twice, then 5:1... keep
-    // it simple: 320 -> 80 -> 20 -> 8 (last stage 20 -> 8 by fixed pairs).
-    wire [319:0] outs = {17'd0, res_valid, res_action, res_reason, res_proto, res_src_port,
+    // 303 result bits padded to 320, folded 320 -> 80 -> 20 -> 8, one
+    // register per stage (the last stage XORs bits i, i+8 and i+16).
+    wire [319:0] outs = {16'd0, in_sr[IW-1], res_valid, res_action, res_reason, res_proto, res_src_port,
                          res_dst_port, res_src_addr, res_dst_addr};
     reg [79:0] f1_reg;
     reg [19:0] f2_reg;

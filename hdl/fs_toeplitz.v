@@ -120,26 +120,26 @@ module fs_toeplitz #(
         end
     endgenerate
 
-    // Stage 1: 16-bit AND/XOR partials, registered.
-    wire [32*NG-1:0] part_next;
+    // Stage 1: 16-bit AND/XOR partials, registered. Each partial is
+    // computed inside its clock enable so that Verilator evaluates the
+    // 32 x NG slices only on cycles that hash a chunk (about one cycle per
+    // frame), not on every cycle; the partials are read only behind
+    // part_valid_reg, so holding them costs nothing.
+    reg [32*NG-1:0] part_reg;
     genvar j, g;
     generate
         for (j = 0; j < 32; j = j + 1) begin : g_out
             for (g = 0; g < NG; g = g + 1) begin : g_grp
-                assign part_next[j*NG + g] =
-                    ^(cur_in[CW-1-GROUP*g -: GROUP] & cur_key[CW+30-GROUP*g-j -: GROUP]);
+                always @(posedge clk)
+                    if (cur_valid)
+                        part_reg[j*NG + g] <=
+                            ^(cur_in[CW-1-GROUP*g -: GROUP] & cur_key[CW+30-GROUP*g-j -: GROUP]);
             end
         end
     endgenerate
 
-    reg [32*NG-1:0] part_reg;
     reg part_valid_reg, part_first_reg, part_last_reg;
     always @(posedge clk) begin
-        // Loaded only when a chunk is hashed: the partials are read only
-        // behind part_valid_reg, and the enable keeps Verilator from
-        // evaluating 32 x NG wide AND/XOR slices on every idle cycle.
-        if (cur_valid)
-            part_reg <= part_next;
         part_first_reg <= cur_first;
         part_last_reg  <= cur_last;
         part_valid_reg <= rst ? 1'b0 : cur_valid;

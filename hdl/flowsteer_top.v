@@ -36,7 +36,11 @@
 // so the decision latency is P + 8 cycles with HASH_CHUNKS = 1 and no flow
 // table, P + 10 with it.
 //
-// Flow control: the frame is stored in the data FIFO while it is parsed;
+// Flow control: s_axis_tready is a register, computed from the next state
+// of what it depends on (so it is exactly the combinational rule below, one
+// cycle of hold after a flow-table walk excepted), which keeps the FIFO
+// arithmetic out of the path into the parser.
+// The frame is stored in the data FIFO while it is parsed;
 // s_axis_tready drops only when that FIFO is full, or, at a frame's first
 // beat, when the decision queues could not take one more frame, or while a
 // flow-table walk runs (FLOW_ENABLE: the S + 2 cycles after reset, and a
@@ -108,7 +112,7 @@ module flowsteer_top #(
     wire [3:0]      cnt_rd_idx;
     wire [31:0]     cnt_rd_data;
     wire [5*32-1:0] flow_cnt_flat;
-    wire            flow_hold;         // hold the next first beat (flow table)
+    wire            flow_hold_next;    // hold first beats next cycle (flow table)
     wire            flow_cmd_hold;     // a FLOW_CMD waits for earlier frames
     wire            tbl_req, tbl_we, tbl_active;
     wire [1:0]      tbl_part;
@@ -149,30 +153,43 @@ module flowsteer_top #(
     reg          sof_reg;              // the next accepted beat starts a frame
     reg  [FD:0]  dec_out_reg;          // frames accepted, decision beat not yet out
     reg  [FD:0]  eg_out_reg;           // frames accepted, last egress beat not yet out
-    wire         data_full, tag_full;
+    wire         data_full_next, tag_full_next;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire         data_full, tag_full;  // the current-cycle flags (debug)
+    /* verilator lint_on UNUSEDSIGNAL */
+    reg          tready_reg;
     wire [FD:0]  data_count;
 
-    wire frame_room = (dec_out_reg < DEPTH) && (eg_out_reg < DEPTH) && !tag_full;
-    assign s_axis_tready = !data_full && (!sof_reg || (frame_room && !flow_hold));
+    assign s_axis_tready = tready_reg;
     wire in_fire  = s_axis_tvalid && s_axis_tready;
     wire sof_fire = in_fire && sof_reg;
+    wire dec_fire, eg_fire;
+    wire [FD:0] dec_out_next = dec_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, dec_fire};
+    wire [FD:0] eg_out_next  = eg_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, eg_fire && m_axis_tlast};
+    wire        sof_next     = in_fire ? s_axis_tlast : sof_reg;
+    // A first beat needs room for one more frame in the decision queues and
+    // the tag FIFO, and no flow-table walk pending or running.
+    wire frame_room_next = (dec_out_next < DEPTH) && (eg_out_next < DEPTH) && !tag_full_next;
 
     always @(posedge clk) begin
-        if (rst)
-            sof_reg <= 1'b1;
-        else if (in_fire)
-            sof_reg <= s_axis_tlast;
+        if (rst) begin
+            sof_reg    <= 1'b1;
+            tready_reg <= 1'b0;
+        end else begin
+            sof_reg    <= sof_next;
+            tready_reg <= !data_full_next && (!sof_next || (frame_room_next && !flow_hold_next));
+        end
     end
 
     wire        d_valid;
     wire [72:0] d_word;
     wire        td_valid;
     wire [9:0]  td_word;
-    wire        eg_fire = m_axis_tvalid && m_axis_tready;
+    assign      eg_fire = m_axis_tvalid && m_axis_tready;
     fs_fifo #(.WIDTH(73), .DEPTH_LOG2(FD)) u_data_fifo (
         .clk(clk), .rst(rst),
         .wr_en(in_fire), .wr_data({s_axis_tlast, s_axis_tkeep, s_axis_tdata}),
-        .full(data_full), .count(data_count),
+        .full(data_full), .count(data_count), .full_next(data_full_next),
         .rd_valid(d_valid), .rd_data(d_word), .rd_ready(m_axis_tready && td_valid)
     );
 
@@ -196,7 +213,7 @@ module flowsteer_top #(
     wire [3:0] tag_word;
     fs_reg_fifo #(.WIDTH(4), .DEPTH_LOG2(3)) u_tag_fifo (
         .clk(clk), .rst(rst),
-        .wr_en(sof_fire), .wr_data(bank_active_reg), .full(tag_full),
+        .wr_en(sof_fire), .wr_data(bank_active_reg), .full(tag_full), .full_next(tag_full_next),
         .rd_valid(tag_valid), .rd_data(tag_word), .rd_en(res_valid)
     );
 
@@ -423,7 +440,11 @@ module flowsteer_top #(
             // busy is a register; no frame is between ingress and the request
             // while it is high (the walk starts with none in flight and first
             // beats are held), so req_valid never meets busy.
-            assign flow_hold     = fc_pend_reg || busy;
+            // busy rises the cycle after fc_go; one extra cycle of hold as
+            // it falls (busy_next is not visible here) costs nothing.
+            wire fc_pend_next = (flow_cmd_valid && (flow_cmd_data[0] || flow_cmd_data[1])) ||
+                                (fc_pend_reg && !fc_go);
+            assign flow_hold_next = fc_pend_next || fc_go || busy;
             assign flow_cmd_hold = fc_pend_reg;
 
             wire        d_valid2, d_hashed2;
@@ -466,7 +487,7 @@ module flowsteer_top #(
             assign f_reason      = l1_reason_reg;
             assign f_tm          = l1_tm;
             assign f_hash        = l1_hash_reg;
-            assign flow_hold     = 1'b0;
+            assign flow_hold_next = 1'b0;
             assign flow_cmd_hold = 1'b0;
             assign flow_cnt_flat = {5*32{1'b0}};
         end
@@ -497,11 +518,12 @@ module flowsteer_top #(
     wire [59:0] dq_word;
     /* verilator lint_off UNUSEDSIGNAL */
     wire [FD:0] dq_count, tq_count;
-    wire        dq_full, tq_full;
+    wire        dq_full, tq_full, dq_full_next, tq_full_next;
     /* verilator lint_on UNUSEDSIGNAL */
     fs_fifo #(.WIDTH(60), .DEPTH_LOG2(FD)) u_dec_fifo (
         .clk(clk), .rst(rst),
         .wr_en(dec_valid_reg), .wr_data(dec_word_reg), .full(dq_full), .count(dq_count),
+        .full_next(dq_full_next),
         .rd_valid(dq_valid), .rd_data(dq_word), .rd_ready(m_dec_tready)
     );
     assign m_dec_tvalid = dq_valid;
@@ -510,7 +532,7 @@ module flowsteer_top #(
     fs_fifo #(.WIDTH(10), .DEPTH_LOG2(FD)) u_tdest_fifo (
         .clk(clk), .rst(rst),
         .wr_en(dec_valid_reg), .wr_data({dec_word_reg[1:0], dec_word_reg[15:8]}),
-        .full(tq_full), .count(tq_count),
+        .full(tq_full), .count(tq_count), .full_next(tq_full_next),
         .rd_valid(td_valid), .rd_data(td_word),
         .rd_ready(m_axis_tready && d_valid && d_word[72])
     );
@@ -521,14 +543,14 @@ module flowsteer_top #(
     assign m_axis_tlast  = d_word[72];
     assign m_axis_tdest  = td_word;
 
-    wire dec_fire = m_dec_tvalid && m_dec_tready;
+    assign dec_fire = m_dec_tvalid && m_dec_tready;
     always @(posedge clk) begin
         if (rst) begin
             dec_out_reg <= {(FD+1){1'b0}};
             eg_out_reg  <= {(FD+1){1'b0}};
         end else begin
-            dec_out_reg <= dec_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, dec_fire};
-            eg_out_reg  <= eg_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, eg_fire && m_axis_tlast};
+            dec_out_reg <= dec_out_next;
+            eg_out_reg  <= eg_out_next;
         end
     end
 

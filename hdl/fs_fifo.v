@@ -11,6 +11,8 @@
 // t+2, and with rd_ready high the FIFO delivers one word per cycle. The
 // output register adds one word of capacity beyond the RAM; `full` and
 // `count` describe the RAM only, so writers never need to look at rd_ready.
+// `full_next` is what `full` will be in the next cycle (after this cycle's
+// write and read), so a writer can register its ready signal.
 // Writing while full is a caller error (flagged in simulation).
 module fs_fifo #(
     parameter WIDTH      = 8,
@@ -22,6 +24,7 @@ module fs_fifo #(
     input  wire [WIDTH-1:0] wr_data,
     output wire             full,
     output wire [DEPTH_LOG2:0] count,
+    output wire             full_next,
     output reg              rd_valid,
     output reg  [WIDTH-1:0] rd_data,
     input  wire             rd_ready
@@ -43,6 +46,9 @@ module fs_fifo #(
 
     assign count = wr_ptr_reg - rd_ptr_reg;
     assign full  = (count == DEPTH[DEPTH_LOG2:0]);
+    wire [DEPTH_LOG2:0] count_next = (wr_ptr_reg + {{DEPTH_LOG2{1'b0}}, wr_en})
+                                   - (rd_ptr_reg + {{DEPTH_LOG2{1'b0}}, rd_en});
+    assign full_next = (count_next == DEPTH[DEPTH_LOG2:0]);
 
     always @(posedge clk) begin
         if (wr_en)

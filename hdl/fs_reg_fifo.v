@@ -15,6 +15,7 @@ module fs_reg_fifo #(
     input  wire             wr_en,
     input  wire [WIDTH-1:0] wr_data,
     output wire             full,
+    output wire             full_next,     // `full` in the next cycle
     output wire             rd_valid,
     output wire [WIDTH-1:0] rd_data,
     input  wire             rd_en
@@ -26,6 +27,8 @@ module fs_reg_fifo #(
 
     assign rd_valid = (wr_ptr_reg != rd_ptr_reg);
     assign full     = (wr_ptr_reg - rd_ptr_reg) == DEPTH[DEPTH_LOG2:0];
+    assign full_next = ((wr_ptr_reg + {{DEPTH_LOG2{1'b0}}, wr_en})
+                      - (rd_ptr_reg + {{DEPTH_LOG2{1'b0}}, rd_en})) == DEPTH[DEPTH_LOG2:0];
     assign rd_data  = mem_reg[rd_ptr_reg[DEPTH_LOG2-1:0]];
 
     always @(posedge clk)

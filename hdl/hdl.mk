@@ -5,9 +5,11 @@
 #                    iverilog -g2005 and yosys read the same sources
 #   make hdl-icarus  Go model -> vectors (testbench/hdl/vecgen), then the
 #                    self-checking Icarus bench; fails on any mismatch
-#   make synth       yosys + nextpnr-ice40 (HX8K ct256, fitting config) and a
-#                    generic yosys cell count of the full config; several
-#                    minutes, so not part of `make test`
+#   make synth       yosys + nextpnr-ice40 (HX8K ct256, fitting config), the
+#                    flow table alone on iCE40 (small geometry), and a
+#                    generic yosys cell count of the full config (flow table
+#                    included); 10-30 minutes, so not part of `make test`
+#                    (hdl/synth/synth.sh lists the knobs)
 #
 # The core sources are hdl/flowsteer_top.v and hdl/fs_*.v except the link
 # bridge (fs_link_*.v, which sits outside the core).

@@ -1,13 +1,13 @@
-// fs_synth_wrap: pin-light wrapper used only by `make synth`, so that
-// flowsteer_top (about 340 signals) fits an HX8K package (206 I/Os).
+// fs_synth_wrap: wrapper used only by `make synth`, so that flowsteer_top
+// (about 340 signals) fits an HX8K package (206 I/Os) and is measured as it
+// would run.
 //
-// Every core input comes from a shift register fed by 8 pins, and every core
-// output is XOR-folded (8 bits to 1, two LUT levels) into a register and on
-// onto 8 pins, so no logic is optimised away and the core's own paths are
-// what the timing report measures (the core's outputs are registers or one
-// mux from them). Not a board design: the board top would put the link
-// bridge on the AXI4-Lite port. The wrapper costs about 150 input
-// flip-flops and 100 LUTs of the figures.
+// Every core input (149) has its own pin, registered in the pin's I/O cell
+// (SB_IO registered input: no logic cell is spent on it, and the paths into
+// the core start at a flip-flop, so the timing report covers them). Every
+// core output is XOR-folded (8 bits to 1) into a register and onto 8 pins,
+// so no logic is optimised away. iCE40-specific (SB_IO); not a board
+// design: the board top would put the link bridge on the AXI4-Lite port.
 //
 // Parameters: those of flowsteer_top that the synth configuration sets.
 module fs_synth_wrap #(
@@ -20,14 +20,20 @@ module fs_synth_wrap #(
 ) (
     input  wire       clk,
     input  wire       rst,
-    input  wire [7:0] pin_in,
+    // inputs: axis 64+8+1+1, ready 2, axil aw 16+1, w 32+4+1, b 1, ar 16+1, r 1
+    input  wire [148:0] pin_in,
     output reg  [7:0] pin_out
 );
-    // inputs: axis 64+8+1+1, ready 2, axil aw 16+1, w 32+4+1, b 1, ar 16+1, r 1
     localparam IW = 64 + 8 + 1 + 1 + 2 + 17 + 37 + 1 + 17 + 1;
-    reg [IW-1:0] in_sr;
-    always @(posedge clk)
-        in_sr <= {in_sr[IW-9:0], pin_in};
+    wire [IW-1:0] in_sr;
+    genvar gi;
+    generate
+        for (gi = 0; gi < IW; gi = gi + 1) begin : g_in
+            SB_IO #(.PIN_TYPE(6'b000000)) u_io (   // registered input, no output
+                .PACKAGE_PIN(pin_in[gi]), .INPUT_CLK(clk), .D_IN_0(in_sr[gi])
+            );
+        end
+    endgenerate
 
     wire [63:0] m_axis_tdata, m_dec_tdata;
     wire [7:0]  m_axis_tkeep;

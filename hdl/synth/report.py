@@ -30,6 +30,20 @@ def stat_cells(path):
     return total, cells
 
 
+def packed_lcs(log_path):
+    """Logic cells the nextpnr-ice40 packer used, from its log."""
+    try:
+        text = open(log_path).read()
+    except OSError:
+        return None, ""
+    kinds = {}
+    for n, what in re.findall(r"Info:\s+(\d+) LCs used (as [\w ]+|to legalise carry chains)", text):
+        kinds[what.strip()] = int(n)
+    if not kinds:
+        return None, ""
+    return sum(kinds.values()), ", ".join(f"{v} {k}" for k, v in kinds.items())
+
+
 def ice40_figures(cells):
     """LUT4, carry, flip-flop and block-RAM counts of a synth_ice40 stat."""
     ffs = sum(v for k, v in cells.items() if k.startswith("SB_DFF"))
@@ -77,8 +91,15 @@ def main():
         print(f"  yosys:   SB_LUT4 {cells.get('SB_LUT4', 0)}, SB_CARRY {cells.get('SB_CARRY', 0)}, "
               f"flip-flops {sum(v for k, v in cells.items() if k.startswith('SB_DFF'))}, "
               f"SB_RAM40_4K {cells.get('SB_RAM40_4K', 0)}")
-        print(f"  nextpnr: logic cells {lc.get('used')}/{lc.get('available')}, "
-              f"RAM blocks {ram.get('used')}/{ram.get('available')}")
+        if lc:
+            print(f"  nextpnr: logic cells {lc.get('used')}/{lc.get('available')}, "
+                  f"RAM blocks {ram.get('used')}/{ram.get('available')}")
+        else:
+            # placement failed: what the packer needed, from its log
+            need, parts = packed_lcs(sys.argv[6])
+            if need:
+                print(f"  nextpnr: packing needs {need} logic cells ({parts}); "
+                      f"the HX8K has 7680: does NOT fit")
         print(f"  Fmax {fmax:.2f} MHz (target {freq:.0f} MHz: {'met' if ok else 'NOT met'})"
               if fmax is not None else "  Fmax: not reported")
     elif kind == "flow":

@@ -11,7 +11,7 @@
 # FLOW_ENABLE=1 FLOW_SETS_LOG2=10 FLOW_WAYS=4 HASH_CHUNKS=1"), FS_FLOW_PARAMS
 # (flow table alone, default "SETS_LOG2=8 WAYS=4 TM_BITS=4"), FS_FREQ
 # (target MHz, default 100), FS_SEED (nextpnr seed, default 1),
-# FS_SKIP_FULL=1 / FS_SKIP_FLOW=1 to skip those runs, FS_BREAKDOWN=1 for a
+# FS_SKIP_ICE40=1 / FS_SKIP_FULL=1 / FS_SKIP_FLOW=1 to skip those runs, FS_BREAKDOWN=1 for a
 # per-module iCE40 table of the fitting configuration (synth_ice40
 # -noflatten; another ~10 minutes).
 set -euo pipefail
@@ -33,6 +33,8 @@ chparams() { # "A=1 B=2" -> "-set A 1 -set B 2"
 
 # ---- iCE40 HX8K ----
 WRAP_SET=$(chparams "$ICE_PARAMS")
+pnr_rc=0
+if [ "${FS_SKIP_ICE40:-0}" != 1 ]; then
 yosys -q -l "$OUT/ice40_yosys.log" -p "
 read_verilog -DSYNTHESIS -I$HERE/.. ${SRCS[*]} $HERE/fs_synth_wrap.v
 chparam $WRAP_SET fs_synth_wrap
@@ -40,18 +42,18 @@ synth_ice40 -top fs_synth_wrap -json $OUT/ice40.json
 tee -o $OUT/ice40_stat.txt stat
 " >/dev/null
 rm -f "$OUT/ice40_report.json"
-pnr_rc=0
 nextpnr-ice40 --hx8k --package ct256 --json "$OUT/ice40.json" --asc "$OUT/ice40.asc" \
 	--pcf-allow-unconstrained --freq "$FREQ" --seed "$SEED" --timing-allow-fail \
 	--report "$OUT/ice40_report.json" >"$OUT/nextpnr.log" 2>&1 || pnr_rc=$?
 if [ "$pnr_rc" != 0 ]; then
-	# Still print what yosys measured, then the placer's reason.
+	# Print what yosys and the packer measured and the placer's reason; the
+	# other runs still go, and the script fails at the end.
 	python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" /dev/null "$OUT/nextpnr.log" || true
 	echo "synth: nextpnr-ice40 failed: $(grep -m1 '^ERROR' "$OUT/nextpnr.log")" >&2
-	exit 1
+else
+	python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
 fi
-
-python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
+fi
 
 # ---- per-module breakdown of the fitting configuration (optional) ----
 if [ "${FS_BREAKDOWN:-0}" = 1 ]; then
@@ -99,3 +101,5 @@ tee -o $OUT/generic_stat.txt stat -width
 " >/dev/null
 	python3 "$HERE/report.py" generic "$FULL_PARAMS" "$FREQ" "$OUT/generic_stat.txt"
 fi
+
+exit "$pnr_rc"

@@ -10,7 +10,8 @@
 //     outputs always ready -- checks that the decision latency is one fixed
 //     number and that s_axis_tready never drops (one beat per cycle);
 //   phase 2 (the rest): random valid gaps and random tready drops on the
-//     egress and decision streams;
+//     egress and decision streams, and egress stalls long enough to fill
+//     the data FIFO (s_axis_tready must drop, no beat may be lost);
 //   register events (COMMIT, FLOW_CMD) from the vectors: the stream is held
 //     before the named frame's first beat, the register written, the stream
 //     resumed -- frames already inside the core are not waited for.
@@ -130,8 +131,16 @@ module tb_flowsteer;
     end
 
     // ---- output readiness ----
+    // Phase 2 also stalls egress for 300..555 cycles about every 4096
+    // cycles, long enough to fill the 256-beat data FIFO (s_axis_tready
+    // must then drop and no beat may be lost).
+    integer eg_stall_left = 0;
     always @(posedge clk) begin
-        m_ready <= rst ? 1'b0 : (calm_eg || ($random(seed) % 5) != 0);
+        if (eg_stall_left > 0)
+            eg_stall_left <= eg_stall_left - 1;
+        else if (!calm_eg && ($random(seed) & 4095) == 0)
+            eg_stall_left <= 300 + ($random(seed) & 255);
+        m_ready <= rst ? 1'b0 : (calm_eg || (eg_stall_left == 0 && ($random(seed) % 5) != 0));
         d_ready <= rst ? 1'b0 : (calm_dq || ($random(seed) % 3) != 0);
     end
 

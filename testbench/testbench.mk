@@ -26,6 +26,8 @@ tb-bench: $(SIM_LIB) $(SIM_BENCH_BIN)
 	@mkdir -p $(TB_OUT)
 	$(GO) run ./testbench/cmd/tbbench -cbench $(SIM_BENCH_BIN) -capture $(TB_BENCH_CAPTURE) \
 		-frames $(TB_OUT)/bench_frames.bin
+	$(GO) run ./testbench/cmd/tbbench -cbench $(SIM_BENCH_BIN) -capture $(TB_BENCH_CAPTURE) \
+		-frames $(TB_OUT)/bench_frames.bin -flow-state
 
 TEST_TARGETS  += tb-compare
 BENCH_TARGETS += tb-bench

@@ -39,11 +39,13 @@ func run() error {
 	framesPath := flag.String("frames", "build/tb/bench_frames.bin", "raw frames file written for the C++ harness")
 	repeat := flag.Int("repeat", 4, "run the capture this many times back to back (steadier figures)")
 	batch := flag.Int("batch", testbench.DefaultBatch, "frames per sim.Run")
+	flowState := flag.Bool("flow-state", false, "run model and compare with SPEC 5 flow state on (CTRL.FLOW_EN)")
 	flag.Parse()
 	if *repeat < 1 || *batch < 1 {
 		return errors.New("-repeat and -batch must be at least 1")
 	}
 	cfg := host.DefaultConfig()
+	cfg.FlowState.Enabled = *flowState
 	fr, err := capture.ReadAll(*capPath, replay.CaptureOptions(cfg))
 	if err != nil {
 		return err
@@ -64,7 +66,7 @@ func run() error {
 	if err := framefile.Write(*framesPath, frames); err != nil {
 		return err
 	}
-	fmt.Printf("tb-bench: %s x%d = %d frames, %.1f MB, no backpressure\n", filepath.Base(*capPath), *repeat, len(frames), float64(bytes)/1e6)
+	fmt.Printf("tb-bench: %s x%d = %d frames, %.1f MB, no backpressure, flow state %v\n", filepath.Base(*capPath), *repeat, len(frames), float64(bytes)/1e6, *flowState)
 	fmt.Printf("  RTL: %s\n", sim.BuildInfo())
 
 	out, err := exec.Command(*cbench, *framesPath).Output()

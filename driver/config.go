@@ -68,18 +68,8 @@ func (d *Device) ApplyConfig(cfg *host.Config, progress func(done, total int)) e
 		fail := func(step string, err error) error {
 			return d.errf("apply config: partition %d: %s: %w (%w; no other register was written)", p, step, err, ErrNotCommitted)
 		}
-		if err := d.selectPartition(p); err != nil {
-			return fail("select", err)
-		}
-		if err := d.writeWindow(RegTableShadowBase, plan.tables[p][:], func(n int) { progress(base+n, total) }); err != nil {
-			return fail("write shadow", err)
-		}
-		var got [TableEntries]uint8
-		if err := d.readWindow(RegTableShadowBase, got[:], limit, func(n int) { progress(base+TableEntries+n, total) }); err != nil {
-			return fail("read back shadow", err)
-		}
-		if err := compareTable(p, Shadow, &got, &plan.tables[p]); err != nil {
-			return fail("verify shadow", err)
+		if step, err := d.stageShadow(p, &plan.tables[p], limit, func(n int) { progress(base+n, total) }); err != nil {
+			return fail(step, err)
 		}
 	}
 

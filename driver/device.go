@@ -560,18 +560,8 @@ func (d *Device) ProgramTable(part int, t *[TableEntries]uint8, progress func(do
 	if err != nil {
 		return fail("wait for an earlier commit", err)
 	}
-	if err := d.selectPartition(part); err != nil {
-		return fail("select", err)
-	}
-	if err := d.writeWindow(RegTableShadowBase, t[:], func(n int) { progress(n, total) }); err != nil {
-		return fail("write shadow", err)
-	}
-	var got [TableEntries]uint8
-	if err := d.readWindow(RegTableShadowBase, got[:], uint32(limit-1), func(n int) { progress(TableEntries+n, total) }); err != nil {
-		return fail("read back shadow", err)
-	}
-	if err := compareTable(part, Shadow, &got, t); err != nil {
-		return fail("verify shadow", err)
+	if step, err := d.stageShadow(part, t, uint32(limit-1), func(n int) { progress(n, total) }); err != nil {
+		return fail(step, err)
 	}
 	if err := d.write("COMMIT", RegCommit, 1<<part); err != nil {
 		// The write may or may not have reached the device.
@@ -583,6 +573,52 @@ func (d *Device) ProgramTable(part int, t *[TableEntries]uint8, progress func(do
 	}
 	if (after.ActiveBank^before.ActiveBank)&(1<<part) == 0 {
 		return d.errf("program partition %d: COMMIT written but the active bank did not change (STATUS 0x%x)", part, after.ActiveBank)
+	}
+	return nil
+}
+
+// stageShadow writes t into partition part's shadow bank, reads it back and
+// compares: the half of programming that never touches the active table.
+// On failure it names the step ("select", "write shadow", "read back
+// shadow", "verify shadow"). mask covers the device's TM bits; progress
+// sees 0..2*TableEntries.
+func (d *Device) stageShadow(part int, t *[TableEntries]uint8, mask uint32, progress func(int)) (string, error) {
+	if err := d.selectPartition(part); err != nil {
+		return "select", err
+	}
+	if err := d.writeWindow(RegTableShadowBase, t[:], progress); err != nil {
+		return "write shadow", err
+	}
+	var got [TableEntries]uint8
+	if err := d.readWindow(RegTableShadowBase, got[:], mask, func(n int) { progress(TableEntries + n) }); err != nil {
+		return "read back shadow", err
+	}
+	if err := compareTable(part, Shadow, &got, t); err != nil {
+		return "verify shadow", err
+	}
+	return "", nil
+}
+
+// StageTable writes and verifies partition part's shadow bank without
+// committing it, for hosts that time the COMMIT themselves (the testbench
+// commits with frames in flight). It refuses while a commit is pending.
+func (d *Device) StageTable(part int, t *[TableEntries]uint8) error {
+	if err := d.checkPartition(part); err != nil {
+		return err
+	}
+	st, err := d.Status()
+	if err != nil {
+		return err
+	}
+	if st.CommitPending {
+		return d.errf("stage partition %d: an earlier commit is still pending", part)
+	}
+	c, err := d.Caps()
+	if err != nil {
+		return err
+	}
+	if step, err := d.stageShadow(part, t, uint32(1)<<c.TMBits-1, func(int) {}); err != nil {
+		return d.errf("stage partition %d: %s: %w", part, step, err)
 	}
 	return nil
 }

@@ -77,44 +77,12 @@ func (g *gatedPipe) Read(p []byte) (int, error) {
 	return g.Link.Read(p)
 }
 
-// stageTable writes a table into partition part's shadow bank and reads it
-// back (ProgramTable's first half; the commit comes later, in flight).
-func stageTable(dev *driver.Device, part int, t *[host.TableSize]uint8) error {
-	st, err := dev.Status()
-	if err != nil {
-		return err
-	}
-	if st.CommitPending {
-		return fmt.Errorf("stage table: an earlier commit is still pending")
-	}
-	tr := dev.Transport()
-	if err := tr.Write32(driver.RegTableSel, uint32(part)); err != nil {
-		return err
-	}
-	for start := 0; start < host.TableSize; start += 256 {
-		addr := driver.RegTableShadow(start)
-		if bb, ok := tr.(driver.ByteBurster); ok {
-			err = bb.WriteBurst8(addr, t[start:start+256])
-		} else {
-			words := make([]uint32, 256)
-			for i := range words {
-				words[i] = uint32(t[start+i])
-			}
-			err = tr.WriteBurst(addr, words)
-		}
-		if err != nil {
-			return fmt.Errorf("stage table: entries %d..%d: %w", start, start+255, err)
-		}
-	}
-	return dev.VerifyTable(part, driver.Shadow, t)
-}
-
 // runWithCommit stages c's table, then runs frames with the COMMIT written
 // in flight, and returns the Run's result and the decisions the model
 // makes with the old table (old) and the new (new); the model keeps the
 // new table.
 func (b *Bench) runWithCommit(frames [][]byte, bp sim.Backpressure, c Change) (res sim.Result, runErr error, old, new []host.Decision, err error) {
-	if err = stageTable(b.dev, c.Partition, c.Table); err != nil {
+	if err = b.dev.StageTable(c.Partition, c.Table); err != nil {
 		return res, nil, nil, nil, fmt.Errorf("change %v: %w", c, err)
 	}
 	before, err := b.dev.Status()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -219,6 +220,36 @@ func TestDeviceLock(t *testing.T) {
 	require.NoError(t, err, "free again after unlock")
 	require.NoError(t, l2.Unlock())
 	assert.Regexp(t, `flowsteer-test_lock-\d+\.lock$`, driver.LockPath(name))
+}
+
+// TestDeviceLockSpellings: every spelling of one board takes one lock, and
+// different boards take different ones.
+func TestDeviceLockSpellings(t *testing.T) {
+	dir := t.TempDir()
+	spidev := filepath.Join(dir, "spidev0.0")
+	require.NoError(t, os.WriteFile(spidev, nil, 0o644))
+	link := filepath.Join(dir, "board")
+	require.NoError(t, os.Symlink(spidev, link))
+	same := [][]string{
+		{"usb:0403:601f", "usb:403:601F", "usb:0x0403:0X601F", " usb:0403:601f "},
+		{"pcie:0000:01:00.0", "pcie:01:00.0", "pcie:0000:01:00.0"},
+		{"spi:" + spidev, "spi:" + link, "spi:" + dir + "/./spidev0.0"},
+	}
+	for _, names := range same {
+		for _, n := range names[1:] {
+			assert.Equal(t, driver.LockPath(names[0]), driver.LockPath(n), "%q vs %q", names[0], n)
+		}
+	}
+	assert.NotEqual(t, driver.LockPath("usb:0403:601f"), driver.LockPath("usb:0403:6010"))
+	assert.NotEqual(t, driver.LockPath("pcie:0000:01:00.0"), driver.LockPath("pcie:0001:01:00.0"))
+	assert.Equal(t, "usb:nope", driver.CanonicalDevice("usb:nope"), "unparsable names pass through")
+
+	// and the lock itself: held under one spelling, busy under another
+	l, err := driver.LockDevice("usb:0403:601f")
+	require.NoError(t, err)
+	_, err = driver.LockDevice("usb:403:601F")
+	require.ErrorIs(t, err, driver.ErrBusy)
+	require.NoError(t, l.Unlock())
 }
 
 func TestOpen(t *testing.T) {

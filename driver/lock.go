@@ -21,8 +21,48 @@ type DeviceLock struct {
 // ErrBusy is returned (wrapped) when another process holds the lock.
 var ErrBusy = errors.New("device busy")
 
-// LockPath is the lock file of a device name: os.TempDir()/flowsteer-<dev>.lock
-// with every character outside [A-Za-z0-9._-] replaced by '_'.
+// CanonicalDevice is the one spelling of a device name that LockPath uses,
+// so that every way of naming one board takes the same lock:
+//
+//	usb:VID:PID   ids as 4 lower-case hex digits (usb:403:601F, usb:0x0403:0x601f -> usb:0403:601f)
+//	pcie:BDF      lower case, domain 0000 added when absent (pcie:01:00.0 -> pcie:0000:01:00.0)
+//	spi:PATH      cleaned, symbolic links resolved when the path exists
+//
+// Names that do not parse are returned trimmed but otherwise as given: the
+// transport reports what is wrong with them.
+func CanonicalDevice(dev string) string {
+	dev = strings.TrimSpace(dev)
+	scheme, arg, ok := strings.Cut(dev, ":")
+	if !ok {
+		return dev
+	}
+	switch scheme {
+	case "usb":
+		v, p, ok := strings.Cut(arg, ":")
+		vid, verr := strconv.ParseUint(strings.TrimPrefix(strings.ToLower(v), "0x"), 16, 16)
+		pid, perr := strconv.ParseUint(strings.TrimPrefix(strings.ToLower(p), "0x"), 16, 16)
+		if ok && verr == nil && perr == nil {
+			return fmt.Sprintf("usb:%04x:%04x", vid, pid)
+		}
+	case "pcie":
+		bdf := strings.ToLower(arg)
+		if strings.Count(bdf, ":") == 1 {
+			bdf = "0000:" + bdf
+		}
+		return "pcie:" + bdf
+	case "spi":
+		p := filepath.Clean(arg)
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r
+		}
+		return "spi:" + p
+	}
+	return dev
+}
+
+// LockPath is the lock file of a device name: os.TempDir()/flowsteer-<dev>.lock,
+// dev in its CanonicalDevice spelling with every character outside
+// [A-Za-z0-9._-] replaced by '_'.
 func LockPath(dev string) string {
 	clean := strings.Map(func(r rune) rune {
 		switch {
@@ -30,7 +70,7 @@ func LockPath(dev string) string {
 			return r
 		}
 		return '_'
-	}, dev)
+	}, CanonicalDevice(dev))
 	return filepath.Join(os.TempDir(), "flowsteer-"+clean+".lock")
 }
 

@@ -5,7 +5,8 @@
 #                    backpressure, a live table commit; exits 1 on any mismatch
 #                    (the Go tests of ./testbench run under go-test)
 #   make tb-bench    C++ harness vs Go co-simulation (compare end to end) on
-#                    a real capture, frames/s and cycles/s from one run
+#                    a real capture (and on the mix of ../shared/traces when
+#                    present), frames/s and cycles/s from one run
 #
 # The million-frame random run (not part of make test):
 #   go test ./testbench -run TestRandomAdversarialMutated -timeout 60m -args -frames 1000000
@@ -28,6 +29,11 @@ tb-bench: $(SIM_LIB) $(SIM_BENCH_BIN)
 		-frames $(TB_OUT)/bench_frames.bin
 	$(GO) run ./testbench/cmd/tbbench -cbench $(SIM_BENCH_BIN) -capture $(TB_BENCH_CAPTURE) \
 		-frames $(TB_OUT)/bench_frames.bin -flow-state
+	@# every shared capture as one mix (shorter frames than the bundled one)
+	@if [ -d "$(SHARED)/traces" ]; then \
+		$(GO) run ./testbench/cmd/tbbench -cbench $(SIM_BENCH_BIN) -capture $(SHARED)/traces -repeat 1 \
+			-frames $(TB_OUT)/bench_frames_mix.bin; \
+	else echo "tb-bench: $(SHARED)/traces absent, trace-mix figure skipped"; fi
 
 TEST_TARGETS  += tb-compare
 BENCH_TARGETS += tb-bench

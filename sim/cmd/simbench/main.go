@@ -8,7 +8,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -16,16 +15,15 @@ import (
 	"hash/fnv"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/flowsteer/flowsteer/sim"
+	cbenchpkg "github.com/flowsteer/flowsteer/sim/cbench"
 	"github.com/flowsteer/flowsteer/sim/framefile"
 )
 
@@ -68,19 +66,9 @@ func run() error {
 	fmt.Printf("  RTL: %s\n", sim.BuildInfo())
 
 	// C++ first: its numbers do not depend on anything the Go side did.
-	out, err := exec.Command(*cbench, *framesPath).Output()
+	c, err := cbenchpkg.Run(*cbench, *framesPath)
 	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return fmt.Errorf("%s: %v: %s", *cbench, err, bytes.TrimSpace(ee.Stderr))
-		}
 		return err
-	}
-	// the RTL may $display notes at start; the figures are the last line
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	c, err := parseBench(lines[len(lines)-1])
-	if err != nil {
-		return fmt.Errorf("%s output %q: %w", *cbench, out, err)
 	}
 
 	s, err := sim.New(sim.Options{})
@@ -114,64 +102,22 @@ func run() error {
 	goCPS := float64(cycles) / goSec
 
 	fmt.Printf("  C++ harness: %9.0f frames/s  %6.2f Mcycles/s  (%d cycles, %.2f s)\n",
-		c["frames_per_s"], c["cycles_per_s"]/1e6, uint64(c["cycles"]), c["seconds"])
+		c.FramesPerS, c.CyclesPerS/1e6, c.Cycles, c.Seconds)
 	fmt.Printf("  Go co-sim:   %9.0f frames/s  %6.2f Mcycles/s  (%d cycles, %.2f s, batches of %d)\n",
 		goFPS, goCPS/1e6, cycles, goSec, *batch)
-	ratio := goFPS / c["frames_per_s"]
+	ratio := goFPS / c.FramesPerS
 	fmt.Printf("  Go/C++: %.0f%% (target >= 50%%: %s); Go frames/s target >= 300k: %s\n",
-		100*ratio, okMiss(ratio >= 0.5), okMiss(goFPS >= 300e3))
-	same := fmt.Sprintf("%016x", decHash.Sum64()) == c.str("dec_fnv") &&
-		fmt.Sprintf("%016x", egrHash.Sum64()) == c.str("egress_fnv")
+		100*ratio, cbenchpkg.OkMiss(ratio >= 0.5), cbenchpkg.OkMiss(goFPS >= 300e3))
+	same := fmt.Sprintf("%016x", decHash.Sum64()) == c.DecFNV &&
+		fmt.Sprintf("%016x", egrHash.Sum64()) == c.EgressFNV
 	if !same {
 		return fmt.Errorf("Go and C++ drivers disagree: decisions %016x vs %s, egress %016x vs %s",
-			decHash.Sum64(), c.str("dec_fnv"), egrHash.Sum64(), c.str("egress_fnv"))
+			decHash.Sum64(), c.DecFNV, egrHash.Sum64(), c.EgressFNV)
 	}
 	fmt.Println("  decisions and egress identical between the two drivers: yes")
 	return nil
 }
 
-func okMiss(ok bool) string {
-	if ok {
-		return "ok"
-	}
-	return "MISS"
-}
-
-type benchLine map[string]float64
-
-var benchStrings = map[string]string{}
-
-func (b benchLine) str(k string) string { return benchStrings[k] }
-
-// parseBench reads fs_bench's "key value key value ..." line.
-func parseBench(line string) (benchLine, error) {
-	f := strings.Fields(line)
-	if len(f)%2 != 0 || len(f) == 0 {
-		return nil, errors.New("want key/value pairs")
-	}
-	b := benchLine{}
-	for i := 0; i < len(f); i += 2 {
-		if strings.HasSuffix(f[i], "_fnv") {
-			benchStrings[f[i]] = f[i+1]
-			continue
-		}
-		v, err := strconv.ParseFloat(f[i+1], 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f[i], err)
-		}
-		b[f[i]] = v
-	}
-	for _, k := range []string{"frames", "cycles", "seconds", "frames_per_s", "cycles_per_s"} {
-		if _, ok := b[k]; !ok {
-			return nil, fmt.Errorf("missing %s", k)
-		}
-	}
-	return b, nil
-}
-
-// loadCaptures reads every pcap/pcapng in dir, in name order, and returns
-// the captured bytes of each record as they are (the RTL does not care about
-// link types for a speed run).
 func loadCaptures(dir string) ([][]byte, int, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {

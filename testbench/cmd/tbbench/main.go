@@ -3,8 +3,12 @@
 // the Go co-simulation as `flowsteer compare` runs it (driver-programmed
 // device, batched sim.Run, model, scoreboard), printed from one run with
 // the issue's targets: Go co-sim >= 50% of the C++ harness, >= 300k frames/s.
+// -capture may name a directory: every capture in it, in name order, makes
+// one mix (frames per second depend on frame length: one 64-bit beat per
+// cycle, so a mix of short frames runs at more frames/s than long ones).
 //
 //	go run ./testbench/cmd/tbbench -cbench build/sim/fs_bench -capture testdata/demo/many-protocols.pcap
+//	go run ./testbench/cmd/tbbench -cbench build/sim/fs_bench -capture ../shared/traces -repeat 1
 package main
 
 import (
@@ -12,16 +16,15 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
+	"sort"
 	"time"
 
 	"github.com/flowsteer/flowsteer/host"
 	"github.com/flowsteer/flowsteer/host/capture"
 	"github.com/flowsteer/flowsteer/host/replay"
 	"github.com/flowsteer/flowsteer/sim"
+	cbenchpkg "github.com/flowsteer/flowsteer/sim/cbench"
 	"github.com/flowsteer/flowsteer/sim/framefile"
 	"github.com/flowsteer/flowsteer/testbench"
 )
@@ -35,7 +38,7 @@ func main() {
 
 func run() error {
 	cbench := flag.String("cbench", "build/sim/fs_bench", "C++ baseline harness binary")
-	capPath := flag.String("capture", "testdata/demo/many-protocols.pcap", "capture to run")
+	capPath := flag.String("capture", "testdata/demo/many-protocols.pcap", "capture to run, or a directory of captures to run as one mix")
 	framesPath := flag.String("frames", "build/tb/bench_frames.bin", "raw frames file written for the C++ harness")
 	repeat := flag.Int("repeat", 4, "run the capture this many times back to back (steadier figures)")
 	batch := flag.Int("batch", testbench.DefaultBatch, "frames per sim.Run")
@@ -46,15 +49,13 @@ func run() error {
 	}
 	cfg := host.DefaultConfig()
 	cfg.FlowState.Enabled = *flowState
-	fr, err := capture.ReadAll(*capPath, replay.CaptureOptions(cfg))
+	fr, files, err := readCaptures(*capPath, cfg)
 	if err != nil {
 		return err
 	}
 	var frames [][]byte
 	for r := 0; r < *repeat; r++ {
-		for i := range fr {
-			frames = append(frames, fr[i].Data)
-		}
+		frames = append(frames, fr...)
 	}
 	bytes := 0
 	for _, f := range frames {
@@ -66,21 +67,13 @@ func run() error {
 	if err := framefile.Write(*framesPath, frames); err != nil {
 		return err
 	}
-	fmt.Printf("tb-bench: %s x%d = %d frames, %.1f MB, no backpressure, flow state %v\n", filepath.Base(*capPath), *repeat, len(frames), float64(bytes)/1e6, *flowState)
+	fmt.Printf("tb-bench: %s (%d capture files) x%d = %d frames, %.1f MB, no backpressure, flow state %v\n",
+		filepath.Base(*capPath), files, *repeat, len(frames), float64(bytes)/1e6, *flowState)
 	fmt.Printf("  RTL: %s\n", sim.BuildInfo())
 
-	out, err := exec.Command(*cbench, *framesPath).Output()
+	c, err := cbenchpkg.Run(*cbench, *framesPath)
 	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return fmt.Errorf("%s: %v: %s", *cbench, err, strings.TrimSpace(string(ee.Stderr)))
-		}
 		return err
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	c, err := keyValues(lines[len(lines)-1])
-	if err != nil {
-		return fmt.Errorf("%s output %q: %v", *cbench, out, err)
 	}
 
 	b, err := testbench.New(cfg, testbench.Options{Pattern: testbench.PatternNone, Batch: *batch, ReportDir: "build/tb/bench-report"})
@@ -99,49 +92,56 @@ func run() error {
 	simSec := b.SimElapsed.Seconds()
 	simFPS := float64(b.Frames()) / simSec
 	endFPS := float64(b.Frames()) / wall
-	fmt.Printf("  C++ harness:            %9.0f frames/s  %6.2f Mcycles/s  (%.0f cycles, %.2f s)\n",
-		c["frames_per_s"], c["cycles_per_s"]/1e6, c["cycles"], c["seconds"])
+	fmt.Printf("  C++ harness:            %9.0f frames/s  %6.2f Mcycles/s  (%d cycles, %.2f s)\n",
+		c.FramesPerS, c.CyclesPerS/1e6, c.Cycles, c.Seconds)
 	fmt.Printf("  Go co-sim (sim.Run):    %9.0f frames/s  %6.2f Mcycles/s  (%d cycles, %.2f s, batches of %d)\n",
 		simFPS, float64(b.Cycles)/simSec/1e6, b.Cycles, simSec, *batch)
 	fmt.Printf("  Go compare end to end:  %9.0f frames/s  (model %.0f frames/s, scoreboard and checks included, %.2f s)\n",
 		endFPS, float64(b.Frames())/b.ModelElapsed.Seconds(), wall)
-	ratio := endFPS / c["frames_per_s"]
+	ratio := endFPS / c.FramesPerS
 	fmt.Printf("  compare/C++: %.0f%% (target >= 50%%: %s); compare frames/s >= 300k: %s; %.1f cycles/frame\n",
-		100*ratio, okMiss(ratio >= 0.5), okMiss(endFPS >= 300e3), float64(b.Cycles)/float64(b.Frames()))
+		100*ratio, cbenchpkg.OkMiss(ratio >= 0.5), cbenchpkg.OkMiss(endFPS >= 300e3), float64(b.Cycles)/float64(b.Frames()))
 	if b.Mismatches > 0 {
 		return fmt.Errorf("%d mismatches", b.Mismatches)
 	}
 	return nil
 }
 
-func okMiss(ok bool) string {
-	if ok {
-		return "ok"
+// readCaptures reads one capture, or every capture file in a directory (in
+// name order) as one mix. A file that cannot be read is an error: the figure
+// would otherwise be of a different mix than asked for.
+func readCaptures(path string, cfg *host.Config) ([][]byte, int, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, 0, err
 	}
-	return "MISS"
-}
-
-// keyValues reads fs_bench's "key value key value ..." line.
-func keyValues(line string) (map[string]float64, error) {
-	f := strings.Fields(line)
-	if len(f) == 0 || len(f)%2 != 0 {
-		return nil, errors.New("want key/value pairs")
-	}
-	m := map[string]float64{}
-	for i := 0; i < len(f); i += 2 {
-		if strings.HasSuffix(f[i], "_fnv") {
-			continue
-		}
-		v, err := strconv.ParseFloat(f[i+1], 64)
+	names := []string{path}
+	if st.IsDir() {
+		ents, err := os.ReadDir(path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", f[i], err)
+			return nil, 0, err
 		}
-		m[f[i]] = v
+		names = names[:0]
+		for _, e := range ents {
+			switch filepath.Ext(e.Name()) {
+			case ".pcap", ".pcapng", ".cap":
+				names = append(names, filepath.Join(path, e.Name()))
+			}
+		}
+		sort.Strings(names)
 	}
-	for _, k := range []string{"cycles", "seconds", "frames_per_s", "cycles_per_s"} {
-		if _, ok := m[k]; !ok {
-			return nil, fmt.Errorf("missing %s", k)
+	var frames [][]byte
+	for _, n := range names {
+		fr, err := capture.ReadAll(n, replay.CaptureOptions(cfg))
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range fr {
+			frames = append(frames, fr[i].Data)
 		}
 	}
-	return m, nil
+	if len(frames) == 0 {
+		return nil, 0, fmt.Errorf("%s: no frames", path)
+	}
+	return frames, len(names), nil
 }

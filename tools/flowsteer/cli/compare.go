@@ -65,7 +65,7 @@ it, the pipeline is drained at each change.`,
 				return err
 			}
 			defer b.Close()
-			runErr := b.Run(in.frames, in.changes)
+			runErr := in.run(b)
 			if runErr == nil {
 				runErr = b.Finish()
 			}

@@ -70,6 +70,31 @@ func TestCosimLogEqualsModelLog(t *testing.T) {
 	}
 }
 
+// TestCosimStreamsAcrossChunks: with the capture streamed in chunks of 1000
+// frames, changes before, at and after chunk boundaries still land on their
+// frames: the hardware log equals the model's.
+func TestCosimStreamsAcrossChunks(t *testing.T) {
+	capPath := demoCapture(t)
+	dir, cfgPath, changeImg := cosimFixture(t)
+	saved := streamChunk
+	streamChunk = 1000
+	defer func() { streamChunk = saved }()
+	changes := []string{"--change", "1000:" + changeImg, "--change", "2001:" + filepath.Join(dir, "p0.img"),
+		"--change", "4709:" + changeImg}
+	sw := filepath.Join(dir, "sw.tsv")
+	code, _, errs := run(t, "", append([]string{"model", capPath, "--config", cfgPath, "-o", sw}, changes...)...)
+	require.Equal(t, 0, code, errs)
+	want, err := os.ReadFile(sw)
+	require.NoError(t, err)
+	hw := filepath.Join(dir, "hw.tsv")
+	code, _, errs = run(t, "", append([]string{"cosim", capPath, "--config", cfgPath, "-o", hw}, changes...)...)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "frames 4709")
+	got, err := os.ReadFile(hw)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+}
+
 // TestComparePassesAndDrawsLoad: compare agrees on the bundled capture
 // and writes the PNG; the printed counts match the model's own summary.
 func TestComparePassesAndDrawsLoad(t *testing.T) {

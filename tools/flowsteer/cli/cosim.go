@@ -37,13 +37,20 @@ func (f *cosimFlags) add(cmd *cobra.Command, defaultBP string) {
 	fl.IntVar(&f.batch, "batch", testbench.DefaultBatch, "frames per simulator call")
 }
 
-// cosimInput is what both commands load before touching the simulator.
+// cosimInput is what both commands load before touching the simulator. The
+// capture itself is streamed (run), so a capture larger than memory works.
 type cosimInput struct {
 	cfg     *host.Config
-	frames  [][]byte
+	capPath string
 	changes []testbench.Change
 	opts    testbench.Options
 }
+
+// streamChunk is how many frames are read ahead of the simulator at a time:
+// enough for many sim.Run batches, few enough that memory stays bounded.
+// (A variable so that tests can make chunk boundaries fall inside small
+// captures.)
+var streamChunk = 1 << 16
 
 func (f *cosimFlags) load(name, capPath string) (*cosimInput, error) {
 	pat, err := testbench.ParsePattern(f.backpressure)
@@ -61,21 +68,97 @@ func (f *cosimFlags) load(name, capPath string) (*cosimInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	fr, err := capture.ReadAll(capPath, replay.CaptureOptions(cfg))
+	// Open once now: a missing file, a bad header or an unsupported link
+	// type is reported before the simulator starts.
+	r, err := capture.Open(capPath, replay.CaptureOptions(cfg))
 	if err != nil {
 		return nil, err
 	}
-	frames := make([][]byte, len(fr))
-	for i := range fr {
-		frames[i] = fr[i].Data
-	}
-	for _, c := range changes {
-		if c.Frame > uint64(len(frames)) {
-			return nil, fmt.Errorf("change %v: the capture has only %d frames", c, len(frames))
+	defer r.Close()
+	if len(changes) > 0 {
+		// A change past the end is a usage mistake; find it before a long run.
+		last := changes[len(changes)-1]
+		n, err := countFrames(r, last.Frame)
+		if err != nil {
+			return nil, err
+		}
+		if last.Frame > n {
+			return nil, fmt.Errorf("change %v: the capture has only %d frames", last, n)
 		}
 	}
-	return &cosimInput{cfg: cfg, frames: frames, changes: changes,
+	return &cosimInput{cfg: cfg, capPath: capPath, changes: changes,
 		opts: testbench.Options{Pattern: pat, Seed: f.seed, ViaLink: f.viaLink, Batch: f.batch}}, nil
+}
+
+// countFrames reads up to want frames and says how many there were.
+func countFrames(r *capture.Reader, want uint64) (uint64, error) {
+	for n := uint64(0); n < want; n++ {
+		if _, err := r.Next(); err == io.EOF {
+			return n, nil
+		} else if err != nil {
+			return n, err
+		}
+	}
+	return want, nil
+}
+
+// run streams the capture through the bench in chunks of streamChunk frames,
+// handing each chunk the changes that fall inside it. Each chunk gets fresh
+// buffers: the bench may keep earlier frames (flow-state history).
+func (in *cosimInput) run(b *testbench.Bench) error {
+	r, err := capture.Open(in.capPath, replay.CaptureOptions(in.cfg))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	changes := in.changes
+	done := uint64(0)
+	for {
+		chunk, readErr := readChunk(r, streamChunk)
+		if len(chunk) > 0 {
+			end := done + uint64(len(chunk))
+			n := 0
+			for n < len(changes) && changes[n].Frame <= end {
+				n++
+			}
+			if err := b.Run(chunk, changes[:n]); err != nil {
+				return err
+			}
+			changes, done = changes[n:], end
+		}
+		if readErr == io.EOF {
+			break
+		}
+		if readErr != nil {
+			return readErr
+		}
+	}
+	if len(changes) > 0 { // the file changed since load counted it
+		return fmt.Errorf("change %v: the capture has only %d frames", changes[0], done)
+	}
+	return nil
+}
+
+// readChunk copies up to n frames out of the reader into one buffer.
+func readChunk(r *capture.Reader, n int) ([][]byte, error) {
+	var buf []byte
+	var lens []int
+	var err error
+	for len(lens) < n {
+		var f capture.Frame
+		if f, err = r.Next(); err != nil {
+			break
+		}
+		buf = append(buf, f.Data...)
+		lens = append(lens, len(f.Data))
+	}
+	frames := make([][]byte, len(lens))
+	off := 0
+	for i, l := range lens {
+		frames[i] = buf[off : off+l : off+l]
+		off += l
+	}
+	return frames, err
 }
 
 func newCosimCmd(env *Env) *cobra.Command {
@@ -125,7 +208,7 @@ whole run (large; use on short captures).`,
 				return err
 			}
 			defer b.Close()
-			err = b.Run(in.frames, in.changes)
+			err = in.run(b)
 			if err == nil {
 				err = b.Finish()
 			}

@@ -33,6 +33,7 @@ deps:
 -include testbench/testbench.mk
 -include testbench/flow/flow.mk
 -include testbench/parser/parser.mk
+-include testbench/counters/counters.mk
 
 build: deps $(FLOWSTEER)
 

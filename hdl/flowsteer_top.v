@@ -26,7 +26,7 @@
 // frame byte 255, whichever comes first, accepted in cycle 0):
 //   P                fs_parser res_valid (P = its PARSE_LATENCY)
 //   P+2              fs_classify result: partition, reason, hash input
-//   P+2+HL           Toeplitz hash (HL = 2, or HASH_CHUNKS+1 when chunked);
+//   P+2+HL           Toeplitz hash (HL = 2, or HASH_CHUNKS+2 when chunked);
 //                    table lookup issued, commit-pending bookkeeping
 //   P+3+HL           table entry read (block RAM); flow-table request
 //   P+4+HL+FL        decision register: pushed to the decision queues and
@@ -87,7 +87,7 @@ module flowsteer_top #(
     output wire [31:0] s_axil_rdata,   output wire [1:0] s_axil_rresp,
     output wire        s_axil_rvalid,  input wire s_axil_rready
 );
-    localparam HASH_LAT   = (HASH_CHUNKS == 1) ? 2 : HASH_CHUNKS + 1;  // fs_toeplitz latency
+    localparam HASH_LAT   = (HASH_CHUNKS == 1) ? 2 : HASH_CHUNKS + 2;  // fs_toeplitz latency
     localparam FD         = FIFO_DEPTH_LOG2;
     localparam [FD:0] DEPTH = 1 << FD;
     localparam [3:0] PART_MASK = (4'b1 << PARTITIONS) - 4'b1;
@@ -164,12 +164,20 @@ module flowsteer_top #(
     wire in_fire  = s_axis_tvalid && s_axis_tready;
     wire sof_fire = in_fire && sof_reg;
     wire dec_fire, eg_fire;
+    wire        eg_last_fire = eg_fire && m_axis_tlast;
     wire [FD:0] dec_out_next = dec_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, dec_fire};
-    wire [FD:0] eg_out_next  = eg_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, eg_fire && m_axis_tlast};
+    wire [FD:0] eg_out_next  = eg_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, eg_last_fire};
     wire        sof_next     = in_fire ? s_axis_tlast : sof_reg;
     // A first beat needs room for one more frame in the decision queues and
-    // the tag FIFO, and no flow-table walk pending or running.
-    wire frame_room_next = (dec_out_next < DEPTH) && (eg_out_next < DEPTH) && !tag_full_next;
+    // the tag FIFO, and no flow-table walk pending or running. The counts
+    // never exceed DEPTH and move by at most one a cycle, so "next < DEPTH"
+    // is decided from the present count with flag compares, no adder
+    // (iCE40 timing).
+    wire dec_full_next = (dec_out_reg[FD] && !(dec_fire && !sof_fire)) ||
+                         (dec_out_reg == DEPTH - 1'b1 && sof_fire && !dec_fire);
+    wire eg_full_next  = (eg_out_reg[FD] && !(eg_last_fire && !sof_fire)) ||
+                         (eg_out_reg == DEPTH - 1'b1 && sof_fire && !eg_last_fire);
+    wire frame_room_next = !dec_full_next && !eg_full_next && !tag_full_next;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -252,8 +260,17 @@ module flowsteer_top #(
     wire [1:0]  m_action, m_part;
     wire [3:0]  m_reason, m_tag;
     wire [7:0]  m_eqtm;
-    fs_delay #(.WIDTH(1), .STAGES(HASH_LAT)) u_valid_delay (
-        .clk(clk), .rst(rst), .d(cls_valid), .q(m_valid)
+    // The valid bit and the per-partition lookup enables (which address
+    // the table RAMs) travel in flip-flops, not through the RAM's output.
+    wire [PARTITIONS-1:0] cls_lk_part, m_lk_part;
+    genvar lp;
+    generate
+        for (lp = 0; lp < PARTITIONS; lp = lp + 1) begin : g_lk_part
+            assign cls_lk_part[lp] = cls_valid && cls_hashed && cls_part == lp;
+        end
+    endgenerate
+    fs_delay #(.WIDTH(1 + PARTITIONS), .STAGES(HASH_LAT)) u_valid_delay (
+        .clk(clk), .rst(rst), .d({cls_valid, cls_lk_part}), .q({m_valid, m_lk_part})
     );
     fs_delay_ram #(.WIDTH(21), .STAGES(HASH_LAT)) u_meta_delay (
         .clk(clk),
@@ -278,7 +295,7 @@ module flowsteer_top #(
             if (p < PARTITIONS) begin : g_tbl
                 fs_table #(.TM_BITS(TM_BITS)) u_table (
                     .clk(clk),
-                    .lk_en(m_valid && m_hashed && m_part == p),
+                    .lk_en(m_lk_part[p]),
                     .lk_bank(m_tag[p]),
                     .lk_index(hash[11:0]),
                     .lk_tm(lk_tm_flat[8*p +: 8]),
@@ -327,7 +344,12 @@ module flowsteer_top #(
     reg  [8:0] undecided_reg;          // frames accepted, decision not yet made
     wire       lookup_ev = m_valid;
     wire [8:0] inflight_next = inflight_reg + {8'd0, sof_fire} - {8'd0, lookup_ev};
-    assign status_pending = (pend_cnt_reg != 9'd0);
+    // STATUS[8] is a register (pend_cnt_reg != 0, computed from the next
+    // count): it gates the CSR write path.
+    reg        pending_reg;
+    wire [8:0] pend_cnt_next = commit_valid ? inflight_next :
+                               (lookup_ev && pending_reg) ? pend_cnt_reg - 9'd1 : pend_cnt_reg;
+    assign status_pending = pending_reg;
     assign status_busy    = (undecided_reg != 9'd0);
 
     reg        dec_valid_reg;
@@ -336,16 +358,15 @@ module flowsteer_top #(
             bank_active_reg <= 4'd0;
             inflight_reg    <= 9'd0;
             pend_cnt_reg    <= 9'd0;
+            pending_reg     <= 1'b0;
             undecided_reg   <= 9'd0;
         end else begin
             inflight_reg  <= inflight_next;
             undecided_reg <= undecided_reg + {8'd0, sof_fire} - {8'd0, dec_valid_reg};
-            if (commit_valid) begin
+            if (commit_valid)
                 bank_active_reg <= bank_active_reg ^ (commit_mask & PART_MASK);
-                pend_cnt_reg    <= inflight_next;
-            end else if (lookup_ev && status_pending) begin
-                pend_cnt_reg <= pend_cnt_reg - 9'd1;
-            end
+            pend_cnt_reg <= pend_cnt_next;
+            pending_reg  <= (pend_cnt_next != 9'd0);
         end
     end
 

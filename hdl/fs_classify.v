@@ -55,35 +55,44 @@ module fs_classify #(
     localparam [3:0] R_NON_L4 = 4'd5, R_EQUAL = 4'd6, R_SRC = 4'd7, R_DST = 4'd8;
     localparam [1:0] A_FORWARD = 2'd0;
 
+    // Both stages work only in cycles that carry a frame (valid): the
+    // payload registers load behind the valid bits and everything they feed
+    // is computed inside those enables (functions, not free-running wires),
+    // so a simulator skips the comparisons on the other cycles; in hardware
+    // the enables are the flip-flops' clock enables. Outputs other than
+    // out_valid hold their last frame's values between frames.
+
     // ---- stage 1 ----
-    wire is_l4    = (in_reason == R_SRC);
-    wire is_nonl4 = (in_reason == R_NON_L4);
-    wire is_tcp   = (in_proto == 8'd6);
-    wire is_udp   = (in_proto == 8'd17);
-
-    wire [7:0] hit_next;
-    genvar i;
-    generate
-        for (i = 0; i < 8; i = i + 1) begin : g_rule
-            wire [15:0] r_port  = cfg_rules[20*i +: 16];
-            wire [1:0]  r_part  = cfg_rules[20*i+16 +: 2];
-            wire [1:0]  r_proto = cfg_rules[20*i+18 +: 2];
-            wire proto_ok = (r_proto == 2'd3) || (r_proto == 2'd1 && is_tcp) ||
-                            (r_proto == 2'd2 && is_udp);
-            wire part_ok  = ({1'b0, r_part} < PARTITIONS[2:0]);
-            assign hit_next[i] = proto_ok && part_ok &&
-                                 (r_port == in_src_port || r_port == in_dst_port);
+    // rule i hits: protocol and partition fit, and its port is either port
+    function [7:0] rule_hits;
+        input [8*20-1:0] rules;
+        input [7:0]      proto;
+        input [15:0]     sport, dport;
+        integer i;
+        reg [1:0] r_proto, r_part;
+        reg [15:0] r_port;
+        begin
+            for (i = 0; i < 8; i = i + 1) begin
+                r_port  = rules[20*i +: 16];
+                r_part  = rules[20*i+16 +: 2];
+                r_proto = rules[20*i+18 +: 2];
+                rule_hits[i] = ((r_proto == 2'd3) || (r_proto == 2'd1 && proto == 8'd6) ||
+                                (r_proto == 2'd2 && proto == 8'd17)) &&
+                               ({1'b0, r_part} < PARTITIONS[2:0]) &&
+                               (r_port == sport || r_port == dport);
+            end
         end
-    endgenerate
+    endfunction
 
-    // 16-bit slices of src < dst and src == dst (slice 7 most significant)
-    wire [7:0] slt_next, seq_next;
-    generate
-        for (i = 0; i < 8; i = i + 1) begin : g_cmp
-            assign slt_next[i] = in_src_addr[16*i +: 16] < in_dst_addr[16*i +: 16];
-            assign seq_next[i] = in_src_addr[16*i +: 16] == in_dst_addr[16*i +: 16];
-        end
-    endgenerate
+    // 16-bit slices of src < dst (lt = 1) or src == dst (lt = 0), slice 7
+    // the most significant
+    function [7:0] slices;
+        input [127:0] a, b;
+        input         lt;
+        integer i;
+        for (i = 0; i < 8; i = i + 1)
+            slices[i] = lt ? (a[16*i +: 16] < b[16*i +: 16]) : (a[16*i +: 16] == b[16*i +: 16]);
+    endfunction
 
     reg         s1_valid_reg, s1_l4_reg, s1_nonl4_reg, s1_pgt_reg, s1_peq_reg;
     reg [1:0]   s1_action_reg;
@@ -94,76 +103,96 @@ module fs_classify #(
     reg [TAG_W-1:0] s1_tag_reg;
 
     always @(posedge clk) begin
-        s1_valid_reg  <= rst ? 1'b0 : in_valid;
-        s1_l4_reg     <= is_l4;
-        s1_nonl4_reg  <= is_nonl4;
-        s1_pgt_reg    <= in_src_port > in_dst_port;
-        s1_peq_reg    <= in_src_port == in_dst_port;
-        s1_action_reg <= in_action;
-        s1_reason_reg <= in_reason;
-        s1_hit_reg    <= hit_next;
-        s1_slt_reg    <= slt_next;
-        s1_seq_reg    <= seq_next;
-        s1_proto_reg  <= in_proto;
-        s1_src_reg    <= in_src_addr;
-        s1_dst_reg    <= in_dst_addr;
-        s1_sport_reg  <= in_src_port;
-        s1_dport_reg  <= in_dst_port;
-        s1_tag_reg    <= in_tag;
+        s1_valid_reg <= rst ? 1'b0 : in_valid;
+        if (in_valid) begin
+            s1_l4_reg     <= in_reason == R_SRC;
+            s1_nonl4_reg  <= in_reason == R_NON_L4;
+            s1_pgt_reg    <= in_src_port > in_dst_port;
+            s1_peq_reg    <= in_src_port == in_dst_port;
+            s1_action_reg <= in_action;
+            s1_reason_reg <= in_reason;
+            s1_hit_reg    <= rule_hits(cfg_rules, in_proto, in_src_port, in_dst_port);
+            s1_slt_reg    <= slices(in_src_addr, in_dst_addr, 1'b1);
+            s1_seq_reg    <= slices(in_src_addr, in_dst_addr, 1'b0);
+            s1_proto_reg  <= in_proto;
+            s1_src_reg    <= in_src_addr;
+            s1_dst_reg    <= in_dst_addr;
+            s1_sport_reg  <= in_src_port;
+            s1_dport_reg  <= in_dst_port;
+            s1_tag_reg    <= in_tag;
+        end
     end
 
     // ---- stage 2 ----
-    // 128-bit src < dst from the slices: a 3-level (lt, eq) merge tree.
-    wire [3:0] lt1, eq1;
-    wire [1:0] lt2, eq2;
-    generate
-        for (i = 0; i < 4; i = i + 1) begin : g_t1
-            assign lt1[i] = s1_slt_reg[2*i+1] | (s1_seq_reg[2*i+1] & s1_slt_reg[2*i]);
-            assign eq1[i] = s1_seq_reg[2*i+1] & s1_seq_reg[2*i];
+    // 128-bit src < dst from the slices: a 3-level (lt, eq) merge tree. (Full
+    // equality is not needed: min == max then.)
+    function src_lt_dst;
+        input [7:0] slt, seq;
+        reg [3:0] lt1, eq1;
+        reg [1:0] lt2;
+        reg       eq2_hi;
+        integer i;
+        begin
+            for (i = 0; i < 4; i = i + 1) begin
+                lt1[i] = slt[2*i+1] | (seq[2*i+1] & slt[2*i]);
+                eq1[i] = seq[2*i+1] & seq[2*i];
+            end
+            for (i = 0; i < 2; i = i + 1)
+                lt2[i] = lt1[2*i+1] | (eq1[2*i+1] & lt1[2*i]);
+            eq2_hi = eq1[3] & eq1[2];
+            src_lt_dst = lt2[1] | (eq2_hi & lt2[0]);
         end
-        for (i = 0; i < 2; i = i + 1) begin : g_t2
-            assign lt2[i] = lt1[2*i+1] | (eq1[2*i+1] & lt1[2*i]);
-            assign eq2[i] = eq1[2*i+1] & eq1[2*i];
-        end
-    endgenerate
-    wire src_lt_dst = lt2[1] | (eq2[1] & lt2[0]);
-    wire unused_eq = eq2[0];  // full equality is not needed: min == max then
-
+    endfunction
 
     // First matching rule wins; none = partition 0.
-    reg [1:0] part_l4;
-    integer r;
-    always @(*) begin
-        part_l4 = 2'd0;
-        for (r = 7; r >= 0; r = r - 1)
-            if (s1_hit_reg[r])
-                part_l4 = cfg_rules[20*r+16 +: 2];
-    end
+    function [1:0] rule_part;
+        input [7:0]      hits;
+        input [8*20-1:0] rules;
+        integer r;
+        begin
+            rule_part = 2'd0;
+            for (r = 7; r >= 0; r = r - 1)
+                if (hits[r])
+                    rule_part = rules[20*r+16 +: 2];
+        end
+    endfunction
 
-    wire [1:0] part_next = s1_l4_reg ? part_l4 : 2'd0;
-    wire fwd_l4 = s1_l4_reg;
+    // The hash input. The first 16 bytes come from src when NON_L4 and src
+    // is the smaller address, or when TCP/UDP and the source port is larger;
+    // NON_L4 then takes the larger address and the protocol, TCP/UDP the
+    // larger port.
+    function [263:0] hash_input;
+        input         nonl4, pgt, lt;
+        input [127:0] src, dst;
+        input [15:0]  sport, dport;
+        input [7:0]   proto;
+        reg top_is_src;     // one select for the shared first 16 bytes
+        begin
+            top_is_src = nonl4 ? lt : pgt;
+            hash_input = {top_is_src ? src : dst,
+                          nonl4 ? {lt ? dst : src, proto} : {pgt ? sport : dport, 120'd0}};
+        end
+    endfunction
 
-    // The first 16 bytes of the hash input come from src when NON_L4 and src
-    // is the smaller address, or when TCP/UDP and the source port is larger.
-    wire top_is_src = s1_nonl4_reg ? src_lt_dst : s1_pgt_reg;
-    wire [127:0] top_addr = top_is_src ? s1_src_reg : s1_dst_reg;
-    wire [127:0] max_addr = src_lt_dst ? s1_dst_reg : s1_src_reg;
-    wire [15:0]  hash_port = s1_pgt_reg ? s1_sport_reg : s1_dport_reg;
-    wire [135:0] tail_nonl4 = {max_addr, s1_proto_reg};
-    wire [135:0] tail_l4    = {hash_port, 120'd0};
+    wire s2_hashed = s1_nonl4_reg || (s1_l4_reg && !s1_peq_reg);
+    wire [1:0] s2_part = s1_l4_reg ? rule_part(s1_hit_reg, cfg_rules) : 2'd0;
 
     always @(posedge clk) begin
-        out_valid  <= rst ? 1'b0 : s1_valid_reg;
-        out_hashed <= s1_nonl4_reg || (fwd_l4 && !s1_peq_reg);
-        out_action <= (s1_nonl4_reg || fwd_l4) ? A_FORWARD : s1_action_reg;
-        out_reason <= s1_nonl4_reg ? R_NON_L4 :
-                      !fwd_l4      ? s1_reason_reg :
-                      s1_peq_reg   ? R_EQUAL :
-                      s1_pgt_reg   ? R_SRC : R_DST;
-        out_part   <= part_next;
-        out_eqtm   <= cfg_eqtm[8*part_next +: 8];
-        if (s1_valid_reg && (s1_nonl4_reg || (fwd_l4 && !s1_peq_reg)))
-            out_hin <= {top_addr, s1_nonl4_reg ? tail_nonl4 : tail_l4};
-        out_tag    <= s1_tag_reg;
+        out_valid <= rst ? 1'b0 : s1_valid_reg;
+        if (s1_valid_reg) begin
+            out_hashed <= s2_hashed;
+            out_action <= (s1_nonl4_reg || s1_l4_reg) ? A_FORWARD : s1_action_reg;
+            out_reason <= s1_nonl4_reg ? R_NON_L4 :
+                          !s1_l4_reg   ? s1_reason_reg :
+                          s1_peq_reg   ? R_EQUAL :
+                          s1_pgt_reg   ? R_SRC : R_DST;
+            out_part   <= s2_part;
+            out_eqtm   <= cfg_eqtm[8*s2_part +: 8];
+            out_tag    <= s1_tag_reg;
+            if (s2_hashed)
+                out_hin <= hash_input(s1_nonl4_reg, s1_pgt_reg, src_lt_dst(s1_slt_reg, s1_seq_reg),
+                                      s1_src_reg, s1_dst_reg, s1_sport_reg, s1_dport_reg,
+                                      s1_proto_reg);
+        end
     end
 endmodule

@@ -167,18 +167,21 @@ module fs_csr #(
     wire w_is_rule  = in_rgn(wa, `FS_REG_RULE, 16'h0020);
     wire w_is_eqtm  = in_rgn(wa, `FS_REG_EQTM, 16'h0010);
     wire w_is_key   = in_rgn(wa, `FS_REG_KEY, 16'h0100);
-    wire w_is_shadow = (wa & 16'hC000) == `FS_REG_TABLE_SHADOW;
     wire w_is_active = (wa & 16'hC000) == `FS_REG_TABLE_ACTIVE;
-    wire w_is_table  = w_is_shadow || w_is_active;
     wire w_tbl_ok    = {14'd0, table_sel_reg} < PARTITIONS[15:0];
 
+    // The decodes that gate the write itself (wr_go enables every register
+    // byte lane) are registered with the address, so that wr_go is a couple
+    // of gates from flip-flops (iCE40 timing).
+    reg aw_waits_commit_reg;           // COMMIT or TABLE_SHADOW
+    reg aw_flow_cmd_reg, aw_table_reg;
     wire wr_both   = aw_held_reg && w_held_reg && !s_axil_bvalid && !wr_wait_reg;
     // COMMIT and shadow writes wait while a commit is pending.
-    wire wr_stall  = (status_pending && (wa == `FS_REG_COMMIT || w_is_shadow)) ||
-                     (flow_cmd_hold && wa == `FS_REG_FLOW_CMD) ||
-                     (w_is_table && w_tbl_ok && tbl_busy_reg);
+    wire wr_stall  = (status_pending && aw_waits_commit_reg) ||
+                     (flow_cmd_hold && aw_flow_cmd_reg) ||
+                     (aw_table_reg && w_tbl_ok && tbl_busy_reg);
     wire wr_go     = wr_both && !wr_stall;
-    wire wr_to_tbl = wr_go && w_is_table && w_tbl_ok;
+    wire wr_to_tbl = wr_go && aw_table_reg && w_tbl_ok;
 
     always @(posedge clk) begin
         commit_valid   <= 1'b0;
@@ -198,6 +201,11 @@ module fs_csr #(
             if (s_axil_awvalid && !aw_held_reg) begin
                 aw_held_reg <= 1'b1;
                 aw_addr_reg <= s_axil_awaddr;
+                aw_waits_commit_reg <= s_axil_awaddr == `FS_REG_COMMIT ||
+                                       (s_axil_awaddr & 16'hC000) == `FS_REG_TABLE_SHADOW;
+                aw_flow_cmd_reg <= s_axil_awaddr == `FS_REG_FLOW_CMD;
+                aw_table_reg    <= (s_axil_awaddr & 16'hC000) == `FS_REG_TABLE_SHADOW ||
+                                   (s_axil_awaddr & 16'hC000) == `FS_REG_TABLE_ACTIVE;
             end
             if (s_axil_wvalid && !w_held_reg) begin
                 w_held_reg <= 1'b1;
@@ -242,83 +250,70 @@ module fs_csr #(
         end
     end
 
-    // Byte-lane writes of the RW registers: one enable per byte lane.
-    wire [3:0] wr_lane = (wr_go ? 4'hF : 4'h0) & w_strb_reg;
-    genvar gb, gp, gw;
-    generate
-        for (gb = 0; gb < 4; gb = gb + 1) begin : g_lane
-            always @(posedge clk)
-                if (rst)
-                    scratch_reg[8*gb +: 8] <= 8'd0;
-                else if (wr_lane[gb] && wa == `FS_REG_SCRATCH)
-                    scratch_reg[8*gb +: 8] <= w_data_reg[8*gb +: 8];
-        end
-        for (gi = 0; gi < 4; gi = gi + 1) begin : g_mac_w
-            wire lo = w_is_mac && wa[4:3] == gi && !wa[2];
-            wire hi = w_is_mac && wa[4:3] == gi && wa[2];
-            for (gb = 0; gb < 4; gb = gb + 1) begin : g_lo
-                always @(posedge clk)
-                    if (rst)
-                        mac_lo_flat[32*gi + 8*gb +: 8] <= 8'd0;
-                    else if (wr_lane[gb] && lo)
-                        mac_lo_flat[32*gi + 8*gb +: 8] <= w_data_reg[8*gb +: 8];
-            end
-            for (gb = 0; gb < 2; gb = gb + 1) begin : g_hi
-                always @(posedge clk)
-                    if (rst)
-                        mac_hi_flat[17*gi + 8*gb +: 8] <= 8'd0;
-                    else if (wr_lane[gb] && hi)
-                        mac_hi_flat[17*gi + 8*gb +: 8] <= w_data_reg[8*gb +: 8];
-            end
-            always @(posedge clk)
-                if (rst)
-                    mac_hi_flat[17*gi + 16] <= 1'b0;
-                else if (wr_lane[3] && hi)
-                    mac_hi_flat[17*gi + 16] <= w_data_reg[31];
-        end
-        // RULE(i) register bits [21:20] proto, [17:16] partition, [15:0]
-        // port; [19:18] do not exist (read 0).
-        for (gi = 0; gi < 8; gi = gi + 1) begin : g_rule_w
-            wire hit = w_is_rule && wa[4:2] == gi;
-            for (gb = 0; gb < 2; gb = gb + 1) begin : g_port
-                always @(posedge clk)
-                    if (rst)
-                        rule_flat[20*gi + 8*gb +: 8] <= 8'd0;
-                    else if (wr_lane[gb] && hit)
-                        rule_flat[20*gi + 8*gb +: 8] <= w_data_reg[8*gb +: 8];
-            end
-            always @(posedge clk)
-                if (rst)
-                    rule_flat[20*gi + 16 +: 4] <= 4'd0;
-                else if (wr_lane[2] && hit)
-                    rule_flat[20*gi + 16 +: 4] <= {w_data_reg[21:20], w_data_reg[17:16]};
-        end
-        for (gp = 0; gp < 4; gp = gp + 1) begin : g_kp
-            if (gp < PARTITIONS) begin : g_on
-                reg [7:0] eqtm_reg;
-                always @(posedge clk)
-                    if (rst)
-                        eqtm_reg <= 8'd0;
-                    else if (wr_lane[0] && w_is_eqtm && wa[3:2] == gp)
-                        eqtm_reg <= w_data_reg[7:0];
-                assign eqtm_flat[8*gp +: 8] = eqtm_reg;
-                // key word w of partition p sits at bit 320p + 32(9-w)
-                for (gw = 0; gw < 10; gw = gw + 1) begin : g_kw
-                    wire hit = w_is_key && wa[7:6] == gp && wa[5:2] == gw;
-                    for (gb = 0; gb < 4; gb = gb + 1) begin : g_kb
-                        reg [7:0] keys_reg_byte;
-                        always @(posedge clk)
-                            if (rst)
-                                keys_reg_byte <= KEY_RESET[32*(9-gw) + 8*gb +: 8];
-                            else if (wr_lane[gb] && hit)
-                                keys_reg_byte <= w_data_reg[8*gb +: 8];
-                        assign keys_flat[320*gp + 32*(9-gw) + 8*gb +: 8] = keys_reg_byte;
-                    end
+    // Byte-lane writes of the RW registers: one enable per byte lane (data
+    // straight from the bus, so a register bit costs a flip-flop and no mask
+    // logic). All of them sit in one process behind wr_go, so a simulator
+    // skips the whole block on the cycles without a register write (nearly
+    // all of them); synthesis sees the same per-byte enables.
+    // Only partitions < PARTITIONS have key and EQTM registers; the others
+    // are constants (never read).
+    localparam KP = (PARTITIONS < 1) ? 1 : PARTITIONS;
+    reg [8*KP-1:0]   eqtm_reg;
+    reg [320*KP-1:0] keys_reg;
+    integer li, lb, lp, lw;
+    always @(posedge clk) begin
+        if (rst) begin
+            scratch_reg <= 32'd0;
+            mac_lo_flat <= {4*32{1'b0}};
+            mac_hi_flat <= {4*17{1'b0}};
+            rule_flat   <= {8*20{1'b0}};
+            eqtm_reg    <= {8*KP{1'b0}};
+            keys_reg    <= {KP{KEY_RESET}};
+        end else if (wr_go) begin
+            for (lb = 0; lb < 4; lb = lb + 1)
+                if (w_strb_reg[lb] && wa == `FS_REG_SCRATCH)
+                    scratch_reg[8*lb +: 8] <= w_data_reg[8*lb +: 8];
+            // MAC_LO(i) bytes 0..3; MAC_HI(i) bytes 0..1 and the valid bit 31
+            for (li = 0; li < 4; li = li + 1)
+                if (w_is_mac && wa[4:3] == li[1:0]) begin
+                    for (lb = 0; lb < 4; lb = lb + 1)
+                        if (w_strb_reg[lb] && !wa[2])
+                            mac_lo_flat[32*li + 8*lb +: 8] <= w_data_reg[8*lb +: 8];
+                    for (lb = 0; lb < 2; lb = lb + 1)
+                        if (w_strb_reg[lb] && wa[2])
+                            mac_hi_flat[17*li + 8*lb +: 8] <= w_data_reg[8*lb +: 8];
+                    if (w_strb_reg[3] && wa[2])
+                        mac_hi_flat[17*li + 16] <= w_data_reg[31];
                 end
-            end else begin : g_off
-                assign eqtm_flat[8*gp +: 8]   = 8'd0;
-                assign keys_flat[320*gp +: 320] = KEY_RESET;
+            // RULE(i) register bits [21:20] proto, [17:16] partition, [15:0]
+            // port; [19:18] do not exist (read 0).
+            for (li = 0; li < 8; li = li + 1)
+                if (w_is_rule && wa[4:2] == li[2:0]) begin
+                    for (lb = 0; lb < 2; lb = lb + 1)
+                        if (w_strb_reg[lb])
+                            rule_flat[20*li + 8*lb +: 8] <= w_data_reg[8*lb +: 8];
+                    if (w_strb_reg[2])
+                        rule_flat[20*li + 16 +: 4] <= {w_data_reg[21:20], w_data_reg[17:16]};
+                end
+            // EQTM(p); KEY(p) word w sits at bit 320p + 32(9-w)
+            for (lp = 0; lp < KP; lp = lp + 1) begin
+                if (w_strb_reg[0] && w_is_eqtm && wa[3:2] == lp[1:0])
+                    eqtm_reg[8*lp +: 8] <= w_data_reg[7:0];
+                for (lw = 0; lw < 10; lw = lw + 1)
+                    if (w_is_key && wa[7:6] == lp[1:0] && wa[5:2] == lw[3:0])
+                        for (lb = 0; lb < 4; lb = lb + 1)
+                            if (w_strb_reg[lb])
+                                keys_reg[320*lp + 32*(9-lw) + 8*lb +: 8] <= w_data_reg[8*lb +: 8];
             end
+        end
+    end
+    generate
+        if (PARTITIONS < 4) begin : g_const_parts
+            assign eqtm_flat = {{8*(4-PARTITIONS){1'b0}}, eqtm_reg};
+            assign keys_flat = {{(4-PARTITIONS){KEY_RESET}}, keys_reg};
+        end else begin : g_all_parts
+            assign eqtm_flat = eqtm_reg;
+            assign keys_flat = keys_reg;
         end
     endgenerate
 
@@ -333,28 +328,38 @@ module fs_csr #(
     assign s_axil_arready = (rd_state_reg == RD_IDLE) && !s_axil_rvalid;
 
     wire [15:0] ra = ar_addr_reg;
-    wire r_is_mac   = in_rgn(ra, `FS_REG_MAC_LO, 16'h0020);
-    wire r_is_rule  = in_rgn(ra, `FS_REG_RULE, 16'h0020);
-    wire r_is_eqtm  = in_rgn(ra, `FS_REG_EQTM, 16'h0010);
-    wire r_is_key   = in_rgn(ra, `FS_REG_KEY, 16'h0100);
-    // the counters share one 256-byte page
-    wire r_is_cnt   = (ra & 16'hFF03) == (`FS_REG_CNT_FRAMES & 16'hFF00);
-    wire r_is_table = ((ra & 16'hC000) == `FS_REG_TABLE_SHADOW) || ((ra & 16'hC000) == `FS_REG_TABLE_ACTIVE);
+    // Region decodes, registered with the AR address (shorter read mux
+    // paths, iCE40 timing).
+    reg r_is_mac, r_is_rule, r_is_eqtm, r_is_key, r_is_cnt, r_is_table;
+    always @(posedge clk)
+        if (rd_state_reg == RD_IDLE && s_axil_arvalid && !s_axil_rvalid) begin
+            r_is_mac   <= in_rgn(s_axil_araddr, `FS_REG_MAC_LO, 16'h0020);
+            r_is_rule  <= in_rgn(s_axil_araddr, `FS_REG_RULE, 16'h0020);
+            r_is_eqtm  <= in_rgn(s_axil_araddr, `FS_REG_EQTM, 16'h0010);
+            r_is_key   <= in_rgn(s_axil_araddr, `FS_REG_KEY, 16'h0100);
+            // the counters share one 256-byte page
+            r_is_cnt   <= (s_axil_araddr & 16'hFF03) == (`FS_REG_CNT_FRAMES & 16'hFF00);
+            r_is_table <= ((s_axil_araddr & 16'hC000) == `FS_REG_TABLE_SHADOW) ||
+                          ((s_axil_araddr & 16'hC000) == `FS_REG_TABLE_ACTIVE);
+        end
     wire r_tbl_ok   = {14'd0, table_sel_reg} < PARTITIONS[15:0];
 
-    reg [31:0] scalar_val;
-    always @(*) begin
-        case (ra)
-            `FS_REG_ID:        scalar_val = `FS_REG_ID_RESET;
-            `FS_REG_VERSION:   scalar_val = `FS_REG_VERSION_RESET;
-            `FS_REG_CAPS:      scalar_val = CAPS_VALUE;
-            `FS_REG_SCRATCH:   scalar_val = scratch_reg;
-            `FS_REG_CTRL:      scalar_val = {30'd0, flow_en_reg, promisc_reg};
-            `FS_REG_STATUS:    scalar_val = {22'd0, status_busy, status_pending, 4'd0, status_bank};
-            `FS_REG_TABLE_SEL: scalar_val = {30'd0, table_sel_reg};
-            default:           scalar_val = 32'd0;
+    // The read muxes are functions called only in RD_DEC (a simulator then
+    // evaluates them once per read, not on every cycle; synthesis builds the
+    // same AND-OR muxes in front of the group registers).
+    function [31:0] read_scalar;
+        input [15:0] a;
+        case (a)
+            `FS_REG_ID:        read_scalar = `FS_REG_ID_RESET;
+            `FS_REG_VERSION:   read_scalar = `FS_REG_VERSION_RESET;
+            `FS_REG_CAPS:      read_scalar = CAPS_VALUE;
+            `FS_REG_SCRATCH:   read_scalar = scratch_reg;
+            `FS_REG_CTRL:      read_scalar = {30'd0, flow_en_reg, promisc_reg};
+            `FS_REG_STATUS:    read_scalar = {22'd0, status_busy, status_pending, 4'd0, status_bank};
+            `FS_REG_TABLE_SEL: read_scalar = {30'd0, table_sel_reg};
+            default:           read_scalar = 32'd0;
         endcase
-    end
+    endfunction
 
     // Group read muxes: an AND-OR over the group's words, each gated by its
     // own address match (no variable shift over a wide vector). Words that
@@ -364,46 +369,71 @@ module fs_csr #(
     localparam [15:0] CA_ACTION = `FS_REG_CNT_ACTION;
     localparam [15:0] CA_REASON = `FS_REG_CNT_REASON;
     localparam [15:0] CA_FLOW   = `FS_REG_CNT_FLOW_HITS;
-    reg [31:0] mac_val, rule_val, key_val, cnt_val;
     integer k, kw;
-    always @(*) begin
-        mac_val = 32'd0;
-        for (k = 0; k < 4; k = k + 1)
-            mac_val = mac_val |
-                ({32{r_is_mac && ra[4:3] == k[1:0] && !ra[2]}} & mac_lo_flat[32*k +: 32]) |
-                ({32{r_is_mac && ra[4:3] == k[1:0] && ra[2]}} &
-                 {mac_hi_flat[17*k + 16], 15'd0, mac_hi_flat[17*k +: 16]});
-        rule_val = 32'd0;
-        for (k = 0; k < 8; k = k + 1)
-            rule_val = rule_val | ({32{r_is_rule && ra[4:2] == k[2:0]}} &
-                {10'd0, rule_flat[20*k + 18 +: 2], 2'b00, rule_flat[20*k +: 18]});
-        for (k = 0; k < PARTITIONS; k = k + 1)
-            rule_val = rule_val | ({32{r_is_eqtm && ra[3:2] == k[1:0]}} & {24'd0, eqtm_flat[8*k +: 8]});
-        key_val = 32'd0;
-        for (k = 0; k < PARTITIONS; k = k + 1)
-            for (kw = 0; kw < 10; kw = kw + 1)
-                key_val = key_val | ({32{r_is_key && ra[7:6] == k[1:0] && ra[5:2] == kw[3:0]}} &
-                                     keys_flat[320*k + 32*(9-kw) +: 32]);
-        cnt_val = 32'd0;
-        for (k = 0; k < 5; k = k + 1)
-            cnt_val = cnt_val | ({32{r_is_cnt && ra[7:2] == CA_FLOW[7:2] + k[5:0]}} & flow_cnt_flat[32*k +: 32]);
-    end
+    function [31:0] read_mac;
+        input [4:2] a;   // the word address bits the region decodes
+        begin
+            read_mac = 32'd0;
+            for (k = 0; k < 4; k = k + 1)
+                read_mac = read_mac |
+                    ({32{r_is_mac && a[4:3] == k[1:0] && !a[2]}} & mac_lo_flat[32*k +: 32]) |
+                    ({32{r_is_mac && a[4:3] == k[1:0] && a[2]}} &
+                     {mac_hi_flat[17*k + 16], 15'd0, mac_hi_flat[17*k +: 16]});
+        end
+    endfunction
+    function [31:0] read_rule;     // RULE and EQTM
+        input [4:2] a;   // the word address bits the region decodes
+        begin
+            read_rule = 32'd0;
+            for (k = 0; k < 8; k = k + 1)
+                read_rule = read_rule | ({32{r_is_rule && a[4:2] == k[2:0]}} &
+                    {10'd0, rule_flat[20*k + 18 +: 2], 2'b00, rule_flat[20*k +: 18]});
+            for (k = 0; k < PARTITIONS; k = k + 1)
+                read_rule = read_rule | ({32{r_is_eqtm && a[3:2] == k[1:0]}} & {24'd0, eqtm_flat[8*k +: 8]});
+        end
+    endfunction
+    function [31:0] read_key;
+        input [7:2] a;   // the word address bits the region decodes
+        begin
+            read_key = 32'd0;
+            for (k = 0; k < PARTITIONS; k = k + 1)
+                for (kw = 0; kw < 10; kw = kw + 1)
+                    read_key = read_key | ({32{r_is_key && a[7:6] == k[1:0] && a[5:2] == kw[3:0]}} &
+                                           keys_flat[320*k + 32*(9-kw) +: 32]);
+        end
+    endfunction
+    function [31:0] read_flow_cnt;
+        input [7:2] a;   // the word address bits the region decodes
+        begin
+            read_flow_cnt = 32'd0;
+            for (k = 0; k < 5; k = k + 1)
+                read_flow_cnt = read_flow_cnt |
+                    ({32{r_is_cnt && a[7:2] == CA_FLOW[7:2] + k[5:0]}} & flow_cnt_flat[32*k +: 32]);
+        end
+    endfunction
 
-    // Decision counters: fs_counters' read port, addressed from the held AR
-    // address in RD_DEC, answers in RD_MUX.
-    reg [3:0] cnt_idx;
-    always @(*) begin
-        cnt_idx = 4'd15;
-        if (r_is_cnt && ra[7:2] == CA_FRAMES[7:2])
-            cnt_idx = 4'd0;
-        for (k = 0; k < 4; k = k + 1)
-            if (r_is_cnt && ra[7:2] == CA_ACTION[7:2] + k[5:0])
-                cnt_idx = 4'd1 + k[3:0];
-        for (k = 0; k < 10; k = k + 1)
-            if (r_is_cnt && ra[7:2] == CA_REASON[7:2] + k[5:0])
-                cnt_idx = 4'd5 + k[3:0];
-    end
-    assign cnt_rd_idx = cnt_idx;
+    // Decision counters: fs_counters' read port. The index is decoded from
+    // the AR address as it is captured (so the counters see a flip-flop in
+    // RD_DEC) and answers in RD_MUX.
+    function [3:0] cnt_idx_of;
+        input [15:0] a;
+        integer i;
+        begin
+            cnt_idx_of = 4'd15;
+            if ((a & 16'hFF03) == (`FS_REG_CNT_FRAMES & 16'hFF00)) begin
+                if (a[7:2] == CA_FRAMES[7:2])
+                    cnt_idx_of = 4'd0;
+                for (i = 0; i < 4; i = i + 1)
+                    if (a[7:2] == CA_ACTION[7:2] + i[5:0])
+                        cnt_idx_of = 4'd1 + i[3:0];
+                for (i = 0; i < 10; i = i + 1)
+                    if (a[7:2] == CA_REASON[7:2] + i[5:0])
+                        cnt_idx_of = 4'd5 + i[3:0];
+            end
+        end
+    endfunction
+    reg [3:0] cnt_idx_reg;
+    assign cnt_rd_idx = cnt_idx_reg;
 
     // One table access at a time; a write issued in the same cycle goes first.
     wire rd_tbl_issue = (rd_state_reg == RD_DEC) && r_is_table && r_tbl_ok &&
@@ -446,14 +476,15 @@ module fs_csr #(
                 RD_IDLE:
                     if (s_axil_arvalid && !s_axil_rvalid) begin
                         ar_addr_reg  <= s_axil_araddr;
+                        cnt_idx_reg  <= cnt_idx_of(s_axil_araddr);
                         rd_state_reg <= RD_DEC;
                     end
                 RD_DEC: begin
-                    grp0_reg <= scalar_val;
-                    grp1_reg <= mac_val;
-                    grp2_reg <= rule_val;
-                    grp3_reg <= key_val;
-                    grp4_reg <= cnt_val;
+                    grp0_reg <= read_scalar(ra);
+                    grp1_reg <= read_mac(ra[4:2]);
+                    grp2_reg <= read_rule(ra[4:2]);
+                    grp3_reg <= read_key(ra[7:2]);
+                    grp4_reg <= read_flow_cnt(ra[7:2]);
                     if (rd_tbl_issue)
                         rd_state_reg <= RD_TBL;
                     else if (!(r_is_table && r_tbl_ok))

@@ -153,18 +153,29 @@ module fs_flow_table #(
     wire fwd = wb_valid_reg && (wb_set_reg == s1_set_reg);
     wire [AGES-1:0] ages = fwd ? wb_ages_reg : lru_rd;
 
-    wire [WAYS-1:0]          ent_valid, match, lru_way;
-    wire [WAYS*TM_BITS-1:0]  ent_tm_flat;
-    generate
-        for (g = 0; g < WAYS; g = g + 1) begin : g_cmp
-            wire [ENT_BITS-1:0] ent = (fwd && wb_way_reg[g]) ? wb_entry_reg
-                                                              : way_rd_flat[g*ENT_BITS +: ENT_BITS];
-            assign ent_valid[g] = ent[ENT_BITS-1];
-            assign match[g]     = ent[ENT_BITS-1] && (ent[TM_BITS +: KEY_BITS] == s1_key_reg);
-            assign ent_tm_flat[g*TM_BITS +: TM_BITS] = ent[TM_BITS-1:0];
-            assign lru_way[g]   = (ages[g*AB +: AB] == OLDEST);
-        end
-    endgenerate
+    // Stage 1's combinational work (four key compares, the victim, the new
+    // ages) only matters in a cycle with a request in stage 1 (apply_now
+    // gates every use), so it is computed behind s1_valid_reg: a simulator
+    // then skips it on the other cycles, nearly all of them.
+    reg  [WAYS-1:0]          ent_valid, match, lru_way;
+    reg  [WAYS*TM_BITS-1:0]  ent_tm_flat;
+    reg  [ENT_BITS-1:0]      ent;
+    integer cw;
+    always @* begin
+        ent_valid   = {WAYS{1'b0}};
+        match       = {WAYS{1'b0}};
+        lru_way     = {WAYS{1'b0}};
+        ent_tm_flat = {WAYS*TM_BITS{1'b0}};
+        ent         = {ENT_BITS{1'b0}};
+        if (s1_valid_reg)
+            for (cw = 0; cw < WAYS; cw = cw + 1) begin
+                ent = (fwd && wb_way_reg[cw]) ? wb_entry_reg : way_rd_flat[cw*ENT_BITS +: ENT_BITS];
+                ent_valid[cw] = ent[ENT_BITS-1];
+                match[cw]     = ent[ENT_BITS-1] && (ent[TM_BITS +: KEY_BITS] == s1_key_reg);
+                ent_tm_flat[cw*TM_BITS +: TM_BITS] = ent[TM_BITS-1:0];
+                lru_way[cw]   = (ages[cw*AB +: AB] == OLDEST);
+            end
+    end
 
     wire            hit       = |match;
     wire [WAYS-1:0] empty     = ~ent_valid;
@@ -181,19 +192,20 @@ module fs_flow_table #(
     always @* begin
         touched_age = {AB{1'b0}};
         hit_tm      = {TM_BITS{1'b0}};
-        for (w = 0; w < WAYS; w = w + 1) begin
-            touched_age = touched_age | ({AB{touched[w]}} & ages[w*AB +: AB]);
-            hit_tm      = hit_tm | ({TM_BITS{match[w]}} & ent_tm_flat[w*TM_BITS +: TM_BITS]);
-        end
-        // touch: every way younger than the touched one ages by one, the
-        // touched way becomes 0 (most recently used).
-        for (w = 0; w < WAYS; w = w + 1) begin
-            if (touched[w])
-                new_ages[w*AB +: AB] = {AB{1'b0}};
-            else if (ages[w*AB +: AB] < touched_age)
-                new_ages[w*AB +: AB] = ages[w*AB +: AB] + {{AB-1{1'b0}}, 1'b1};
-            else
-                new_ages[w*AB +: AB] = ages[w*AB +: AB];
+        new_ages    = ages;
+        if (s1_valid_reg) begin
+            for (w = 0; w < WAYS; w = w + 1) begin
+                touched_age = touched_age | ({AB{touched[w]}} & ages[w*AB +: AB]);
+                hit_tm      = hit_tm | ({TM_BITS{match[w]}} & ent_tm_flat[w*TM_BITS +: TM_BITS]);
+            end
+            // touch: every way younger than the touched one ages by one, the
+            // touched way becomes 0 (most recently used).
+            for (w = 0; w < WAYS; w = w + 1) begin
+                if (touched[w])
+                    new_ages[w*AB +: AB] = {AB{1'b0}};
+                else if (ages[w*AB +: AB] < touched_age)
+                    new_ages[w*AB +: AB] = ages[w*AB +: AB] + {{AB-1{1'b0}}, 1'b1};
+            end
         end
     end
 
@@ -205,11 +217,13 @@ module fs_flow_table #(
     reg [3:0]      clear_count;
     always @* begin
         clear_count = 4'd0;
-        for (w = 0; w < WAYS; w = w + 1) begin
-            clear_way[w] = way_rd_flat[w*ENT_BITS + ENT_BITS - 1] &&
-                           (walk_all_reg || walk_mask_reg[way_rd_flat[w*ENT_BITS +: TM_BITS]]);
-            clear_count  = clear_count + {3'd0, clear_way[w]};
-        end
+        clear_way   = {WAYS{1'b0}};
+        if (f1_valid_reg)       // used only while the walk writes back
+            for (w = 0; w < WAYS; w = w + 1) begin
+                clear_way[w] = way_rd_flat[w*ENT_BITS + ENT_BITS - 1] &&
+                               (walk_all_reg || walk_mask_reg[way_rd_flat[w*ENT_BITS +: TM_BITS]]);
+                clear_count  = clear_count + {3'd0, clear_way[w]};
+            end
     end
 
     // RAM write ports: the walk owns them while it runs (no request can be
@@ -244,18 +258,24 @@ module fs_flow_table #(
     // ---------------------------------------------------------- registers
     always @(posedge clk) begin
         // stage 0 -> 1
+        // (payload registers load only with a request: they are read only
+        // behind their valid bits)
         s1_valid_reg <= !rst && req_valid;
-        s1_apply_reg <= req_apply;
-        s1_set_reg   <= req_set;
-        s1_key_reg   <= {req_partition, req_key};
-        s1_tm_reg    <= req_tm;
+        if (req_valid) begin
+            s1_apply_reg <= req_apply;
+            s1_set_reg   <= req_set;
+            s1_key_reg   <= {req_partition, req_key};
+            s1_tm_reg    <= req_tm;
+        end
 
         // stage 1 -> forwarding registers
         wb_valid_reg <= !rst && apply_now;
-        wb_set_reg   <= s1_set_reg;
-        wb_way_reg   <= ins_way;
-        wb_entry_reg <= ins_entry;
-        wb_ages_reg  <= new_ages;
+        if (apply_now) begin
+            wb_set_reg   <= s1_set_reg;
+            wb_way_reg   <= ins_way;
+            wb_entry_reg <= ins_entry;
+            wb_ages_reg  <= new_ages;
+        end
 
         // stage 1 -> response
         rsp_valid <= !rst && s1_valid_reg;

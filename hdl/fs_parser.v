@@ -87,7 +87,8 @@
 // Simulation cost: the logic sits inside the enabled branches of clocked
 // blocks (often as function calls), so Verilator evaluates it only on the
 // beats that can use it; no wide continuous assignment runs every cycle.
-// beat_valid is a clock enable of the input stage (~150 flip-flops).
+// beat_valid is a clock enable of the input stage's pre-decodes (~70
+// flip-flops); the beat and its index are loaded every cycle.
 //
 // Verdict of the walker's item when the frame ends (SPEC 6-8):
 //   ports read -> SRC_HASH placeholder; fragment header with offset or M ->
@@ -215,10 +216,9 @@ module fs_parser (
     reg         w_act;                     // walker item valid (from its start on)
     reg         w_live;                    // ... and still to be read (no ports, no fragment yet)
     reg         w_erd;                     // it is an IPv6 extension header and fewer than 8 were read
-    reg  [5:0]  wx;                        // its word, saturated at 63
+    reg  [6:0]  wx;                        // its word (>= 64: past the window, never read)
     reg  [7:0]  wnh;                       // its next-header / protocol value
     reg  [4:0]  wc;                        // its class (nh_class)
-    reg         wx62, wx63;                // x >= 62, x == 63 (TOO_DEEP positions)
     reg  [3:0]  wcnt;                      // extension headers read (0..8)
     reg         wfrag, wports;             // walker ended: fragment / ports read
 
@@ -264,19 +264,22 @@ module fs_parser (
     // after its start at beat 3 or 4; a stale 1 here only loads unused
     // values).
 
+    // The beat itself and its index facts are loaded in every cycle, not
+    // only on accepted beats: every reader of them is gated by a_v (they
+    // are read only in the cycle after an accepted beat), and without the
+    // enable beat_valid drives ~80 fewer flip-flops (iCE40 timing; the
+    // copies are cheap to simulate).
     always @(posedge clk) begin
-        a_v <= ~rst & beat_valid & ~ib_reg[5];
-        if (beat_valid && !ib_reg[5]) begin
-            a_d      <= beat_data;
-            a_b      <= ib;
-            a_bm1    <= ib - 5'd1;
-            a_oh     <= (ib_reg[4:3] == 2'd0) ? (8'd1 << ib[2:0]) : 8'd0;
-            a_end    <= beat_last | (ib == 5'd31);
-            a_cap1   <= ~beat_last | beat_keep[1];
-            a_cap2   <= ~beat_last | beat_keep[5];
-            // step 1: fewer than 14 bytes (only read when this beat ends the parse)
-            a_short  <= (ib == 5'd0) | ((ib == 5'd1) & ~beat_keep[5]);
-        end
+        a_v      <= ~rst & beat_valid & ~ib_reg[5];
+        a_d      <= beat_data;
+        a_b      <= ib;
+        a_bm1    <= ib - 5'd1;
+        a_oh     <= (ib_reg[4:3] == 2'd0) ? (8'd1 << ib[2:0]) : 8'd0;
+        a_end    <= beat_last | (ib == 5'd31);
+        a_cap1   <= ~beat_last | beat_keep[1];
+        a_cap2   <= ~beat_last | beat_keep[5];
+        // step 1: fewer than 14 bytes (only read when this beat ends the parse)
+        a_short  <= (ib == 5'd0) | ((ib == 5'd1) & ~beat_keep[5]);
         // Ethernet and the fixed IP header words (beats 1..3).
         if (beat_valid && ib_reg[5:2] == 4'd0) begin
             a_et01   <= et_class({beat_data[7:0], beat_data[15:8]});
@@ -365,30 +368,32 @@ module fs_parser (
     //   ports at x:           x odd -> W1 of beat x/2+1, even -> W2 of beat x/2
     //   extension header:     words x, x+1 -> beat x/2+1 (W1 if x even, else W2)
     //   IPv4 header end x-1:  beat x/2 (W1 if x even, else W2)
+    //   (x >= 64 never matches)
     function at_ports;
-        input [4:0] b, bm1; input [5:0] x; input cap1, cap2;
-        at_ports = x[0] ? ((bm1 == x[5:1]) & cap1) : ((b == x[5:1]) & cap2);
+        input [4:0] b, bm1; input [6:0] x; input cap1, cap2;
+        at_ports = ~x[6] & (x[0] ? ((bm1 == x[5:1]) & cap1) : ((b == x[5:1]) & cap2));
     endfunction
     function at_ext;
-        input [4:0] bm1; input [5:0] x; input cap1, cap2;
-        at_ext = (bm1 == x[5:1]) & (x[0] ? cap2 : cap1);
+        input [4:0] bm1; input [6:0] x; input cap1, cap2;
+        at_ext = ~x[6] & (bm1 == x[5:1]) & (x[0] ? cap2 : cap1);
     endfunction
     function at_hdr_end;
-        input [4:0] b; input [5:0] x; input cap1, cap2;
-        at_hdr_end = (b == x[5:1]) & (x[0] ? cap2 : cap1);
+        input [4:0] b; input [6:0] x; input cap1, cap2;
+        at_hdr_end = ~x[6] & (b == x[5:1]) & (x[0] ? cap2 : cap1);
     endfunction
 
-    // Next item after the extension header at word x (class c, length from
-    // lane 3 / 7 of P by parity): {x >= 62, x == 63, x saturated at 63}.
-    function [7:0] next_x;
+    // Next item after the extension header at word x < 64 (class c, length
+    // from lane 3 / 7 of P by parity): x + size, at most 63 + 64. Not
+    // saturated: the TOO_DEEP position tests (x >= 62, x >= 63) are made on
+    // the register in the post stage, which keeps this one-cycle loop an
+    // adder and a mux (iCE40 timing).
+    function [6:0] next_x;
         input [5:0] x; input [4:0] c;
         input [6:0] sa3, so3, sa7, so7;
-        reg   [6:0] size, sum;
+        reg   [6:0] size;
         begin
             size = c[C_44] ? 7'd2 : c[C_51] ? (x[0] ? sa7 : sa3) : (x[0] ? so7 : so3);
-            sum  = {1'b0, x} + size;
-            next_x = {sum[6] | (sum[5:1] == 5'b11111), sum[6] | (sum[5:0] == 6'd63),
-                      sum[6] ? 6'd63 : sum[5:0]};
+            next_x = {1'b0, x} + size;
         end
     endfunction
 
@@ -522,10 +527,9 @@ module fs_parser (
             end
             if (l3 && ((ob3 && !wl5) || (ob4 && wl5))) begin
                 // wl = {wl4|wl5, wl3, wl3|wl5}; IPv6: wl + 10 = 13/14/15
-                wx   <= v4 ? {2'b00, r0_ihl} + {3'b000, wl4 | wl5, wl3, wl3 | wl5}
-                           : {3'b001, 1'b1, wl4 | wl5, wl3 | wl5};
+                wx   <= v4 ? {3'b000, r0_ihl} + {4'b0000, wl4 | wl5, wl3, wl3 | wl5}
+                           : {4'b0001, 1'b1, wl4 | wl5, wl3 | wl5};
                 wcnt <= 4'd0;
-                wx62 <= 1'b0; wx63 <= 1'b0;
                 w_act <= 1'b1; w_live <= 1'b1;
             end
             if (w_live) begin
@@ -533,7 +537,7 @@ module fs_parser (
                 // 8-byte header at an even word (then in W2, like an even
                 // item's: the data path is the same).
                 if ((wc[C_L4] && at_ports(a_b, a_bm1, wx, a_cap1, a_cap2)) ||
-                    (w_erd && !xo && a_cap2 && (a_bm1 == wx[5:1]) && (wc[C_44] ? p_l4nf : p_l4z))) begin
+                    (w_erd && !xo && !wx[6] && a_cap2 && (a_bm1 == wx[5:1]) && (wc[C_44] ? p_l4nf : p_l4z))) begin
                     {res_src_port, res_dst_port} <= window_word(xo, {p6, p7}, a_d[47:0]);
                     wports <= 1'b1; w_live <= 1'b0;
                 end
@@ -541,7 +545,7 @@ module fs_parser (
                     if (wc[C_44] && (xo ? a_x6f01 : p_x6f45)) begin
                         wfrag <= 1'b1; w_live <= 1'b0;
                     end else begin
-                        {wx62, wx63, wx} <= next_x(wx, wc, p_sa3, p_so3, p_sa7, p_so7);
+                        wx    <= next_x(wx[5:0], wc, p_sa3, p_so3, p_sa7, p_so7);
                         wnh   <= xo ? p6 : p2;
                         wc    <= xo ? p_c6 : p_c2;
                         w_erd <= (xo ? p_c6[C_EXT] : p_c2[C_EXT]) & (wcnt != 4'd7); // the ninth: TOO_DEEP, unread
@@ -600,7 +604,8 @@ module fs_parser (
             if (q_post) begin
                 {res_action, res_reason} <= verdict(q_short, mac_hit, l3, deep3, notip, v4, r0_v4ok,
                                                     v4hdr, frag4, r0_v6ok, v6hdr, wports, wfrag,
-                                                    wc[C_EXT], wc[C_L4], wc[C_OTH], wcnt[3], wx62, wx63);
+                                                    wc[C_EXT], wc[C_L4], wc[C_OTH], wcnt[3],
+                                                    wx[6] | (&wx[5:1]), wx[6] | (&wx[5:0]));
                 res_proto  <= fwd(ipok, wports, wc[C_OTH]) ? wnh : 8'd0;
             end
         end

@@ -26,8 +26,9 @@
 //
 // Latency (req_valid in cycle t to hash_valid in cycle t+LATENCY):
 //   CHUNKS == 1: 2 (partial XORs registered, then reduced);
-//   CHUNKS  > 1: CHUNKS + 1 (chunk c in cycle t+c, registered partials,
-//                the last one reduced into the result).
+//   CHUNKS  > 1: CHUNKS + 2 (chunk c selected in cycle t+c and
+//                registered, its partials registered in t+c+1, the last
+//                ones reduced into the result).
 // `hash` holds its value until the next result.
 //
 // Area and timing: stage 1 computes, per output bit, ^(chunk & key window)
@@ -90,22 +91,47 @@ module fs_toeplitz #(
                 else
                     phase_reg <= phase[CHUNKS-2:0];
             end
-            reg [CW-1:0]   in_sel;
-            reg [CW+30:0]  key_sel;
-            integer c;
-            always @(*) begin
-                in_sel  = {CW{1'b0}};
-                key_sel = {(CW+31){1'b0}};
-                for (c = 0; c < CHUNKS; c = c + 1) begin
-                    in_sel  = in_sel  | ({CW{phase[c]}} & in_pad[PW-1-CW*c -: CW]);
-                    key_sel = key_sel | ({(CW+31){phase[c]}} & key_pad[KW-1-CW*c -: CW+31]);
+            // The selected chunk and key window are registered (the one-hot
+            // muxes and the AND/XOR array would be one long path on an
+            // iCE40 otherwise; each mux output packs with its flip-flop).
+            // Loaded only in hashing cycles, so a simulator evaluates the
+            // muxes about CHUNKS times per frame.
+            reg [CW-1:0]   in_sel_reg;
+            reg [CW+30:0]  key_sel_reg;
+            reg            sel_valid_reg, sel_first_reg, sel_last_reg;
+            // AND-OR muxes on the one-hot phase (no priority chain)
+            function [CW-1:0] pick_in;
+                input [CHUNKS-1:0] ph; input [PW-1:0] v;
+                integer c;
+                begin
+                    pick_in = {CW{1'b0}};
+                    for (c = 0; c < CHUNKS; c = c + 1)
+                        pick_in = pick_in | ({CW{ph[c]}} & v[PW-1-CW*c -: CW]);
                 end
+            endfunction
+            function [CW+30:0] pick_key;
+                input [CHUNKS-1:0] ph; input [KW-1:0] v;
+                integer c;
+                begin
+                    pick_key = {(CW+31){1'b0}};
+                    for (c = 0; c < CHUNKS; c = c + 1)
+                        pick_key = pick_key | ({(CW+31){ph[c]}} & v[KW-1-CW*c -: CW+31]);
+                end
+            endfunction
+            always @(posedge clk) begin
+                if (|phase) begin
+                    in_sel_reg  <= pick_in(phase, in_pad);
+                    key_sel_reg <= pick_key(phase, key_pad);
+                end
+                sel_valid_reg <= !rst && (|phase);
+                sel_first_reg <= phase[0];
+                sel_last_reg  <= phase[CHUNKS-1];
             end
-            assign cur_in    = in_sel;
-            assign cur_key   = key_sel;
-            assign cur_valid = |phase;
-            assign cur_first = phase[0];
-            assign cur_last  = phase[CHUNKS-1];
+            assign cur_in    = in_sel_reg;
+            assign cur_key   = key_sel_reg;
+            assign cur_valid = sel_valid_reg;
+            assign cur_first = sel_first_reg;
+            assign cur_last  = sel_last_reg;
 `ifndef SYNTHESIS
             reg [IN_BITS-1:0] held_reg;
             always @(posedge clk) begin
@@ -145,13 +171,16 @@ module fs_toeplitz #(
         part_valid_reg <= rst ? 1'b0 : cur_valid;
     end
 
-    // Stage 2: reduce the partials of each output bit and accumulate.
-    wire [31:0] red;
-    generate
-        for (j = 0; j < 32; j = j + 1) begin : g_red
-            assign red[31-j] = ^part_reg[j*NG +: NG];
-        end
-    endgenerate
+    // Stage 2: reduce the partials of each output bit and accumulate. The
+    // reduction is a function called inside part_valid_reg, not a
+    // free-running wire, so a simulator reduces only on the cycles that
+    // finish a chunk (synthesis builds the same XOR trees).
+    function [31:0] reduce;
+        input [32*NG-1:0] parts;
+        integer rj;
+        for (rj = 0; rj < 32; rj = rj + 1)
+            reduce[31-rj] = ^parts[rj*NG +: NG];
+    endfunction
 
     always @(posedge clk) begin
         if (rst) begin
@@ -160,7 +189,7 @@ module fs_toeplitz #(
         end else begin
             hash_valid <= part_valid_reg && part_last_reg;
             if (part_valid_reg)
-                hash <= (part_first_reg ? 32'd0 : hash) ^ red;
+                hash <= (part_first_reg ? 32'd0 : hash) ^ reduce(part_reg);
         end
     end
 endmodule

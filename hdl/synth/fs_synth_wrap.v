@@ -2,9 +2,10 @@
 // (about 340 signals) fits an HX8K package (206 I/Os) and is measured as it
 // would run.
 //
-// Every core input (149) has its own pin, registered in the pin's I/O cell
-// (SB_IO registered input: no logic cell is spent on it, and the paths into
-// the core start at a flip-flop, so the timing report covers them). Every
+// Every core input (149) and the reset have their own pin, registered in
+// the pin's I/O cell (SB_IO registered input: no logic cell is spent on it,
+// and the paths into the core start at a flip-flop, so the timing report
+// covers them). Every
 // core output is XOR-folded (8 bits to 1) into a register and onto 8 pins,
 // so no logic is optimised away. iCE40-specific (SB_IO); not a board
 // design: the board top would put the link bridge on the AXI4-Lite port.
@@ -26,6 +27,17 @@ module fs_synth_wrap #(
 );
     localparam IW = 64 + 8 + 1 + 1 + 2 + 17 + 37 + 1 + 17 + 1;
     wire [IW-1:0] in_sr;
+    // Reset: registered in its I/O cell like every input, then once more in
+    // a logic-cell flip-flop that the placer can put anywhere, so the core's
+    // reset is a synchronous path from a flip-flop (no <async> pin-to-enable
+    // path); a board design would have a synchroniser here too.
+    wire rst_pin_q;
+    reg  rst_reg;
+    SB_IO #(.PIN_TYPE(6'b000000)) u_rst_io (
+        .PACKAGE_PIN(rst), .INPUT_CLK(clk), .D_IN_0(rst_pin_q)
+    );
+    always @(posedge clk)
+        rst_reg <= rst_pin_q;
     genvar gi;
     generate
         for (gi = 0; gi < IW; gi = gi + 1) begin : g_in
@@ -47,7 +59,7 @@ module fs_synth_wrap #(
         .PARTITIONS(PARTITIONS), .TM_BITS(TM_BITS), .FLOW_ENABLE(FLOW_ENABLE),
         .HASH_CHUNKS(HASH_CHUNKS), .FLOW_SETS_LOG2(FLOW_SETS_LOG2), .FLOW_WAYS(FLOW_WAYS)
     ) u_core (
-        .clk(clk), .rst(rst),
+        .clk(clk), .rst(rst_reg),
         .s_axis_tdata(in_sr[63:0]), .s_axis_tkeep(in_sr[71:64]), .s_axis_tvalid(in_sr[72]),
         .s_axis_tready(s_axis_tready), .s_axis_tlast(in_sr[73]),
         .m_axis_tdata(m_axis_tdata), .m_axis_tkeep(m_axis_tkeep), .m_axis_tvalid(m_axis_tvalid),

@@ -53,6 +53,8 @@ if [ "$pnr_rc" != 0 ]; then
 else
 	python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
 fi
+echo "  nextpnr seed $SEED (FS_SEED)"
+
 fi
 
 # ---- per-module breakdown of the fitting configuration (optional) ----

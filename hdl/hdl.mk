@@ -8,8 +8,10 @@
 #   make synth       yosys + nextpnr-ice40 (HX8K ct256, fitting config), the
 #                    flow table alone on iCE40 (small geometry), and a
 #                    generic yosys cell count of the full config (flow table
-#                    included); 10-30 minutes, so not part of `make test`
-#                    (hdl/synth/synth.sh lists the knobs)
+#                    included); 10-60 minutes (nextpnr's routing is cut at
+#                    FS_PNR_TIMEOUT, default 3600 s, and then only the
+#                    placement estimate is printed), so not part of
+#                    `make test` (hdl/synth/synth.sh lists the knobs)
 #
 # The core sources are hdl/flowsteer_top.v and hdl/fs_*.v except the link
 # bridge (fs_link_*.v, which sits outside the core).

@@ -44,6 +44,23 @@ def packed_lcs(log_path):
     return sum(kinds.values()), ", ".join(f"{v} {k}" for k, v in kinds.items())
 
 
+def placement_estimate(log_path):
+    """The last "Max frequency" nextpnr printed (after placement when routing
+    never finished) and the logic-cell line of its utilisation table."""
+    est, lcs = None, None
+    try:
+        for line in open(log_path):
+            m = re.search(r"Max frequency for clock .*: ([0-9.]+) MHz", line)
+            if m:
+                est = float(m.group(1))
+            m = re.search(r"ICESTORM_LC:\s*(\d+)/\s*(\d+)", line)
+            if m:
+                lcs = f"{m.group(1)}/{m.group(2)}"
+    except OSError:
+        pass
+    return est, lcs
+
+
 def ice40_figures(cells):
     """LUT4, carry, flip-flop and block-RAM counts of a synth_ice40 stat."""
     ffs = sum(v for k, v in cells.items() if k.startswith("SB_DFF"))
@@ -94,14 +111,26 @@ def main():
         if lc:
             print(f"  nextpnr: logic cells {lc.get('used')}/{lc.get('available')}, "
                   f"RAM blocks {ram.get('used')}/{ram.get('available')}")
+        elif placement_estimate(sys.argv[6])[1]:
+            # placed but not routed (timeout): the placer's utilisation
+            print(f"  nextpnr: logic cells {placement_estimate(sys.argv[6])[1]} (placed, routing unfinished)")
         else:
             # placement failed: what the packer needed, from its log
             need, parts = packed_lcs(sys.argv[6])
             if need:
                 print(f"  nextpnr: packing needs {need} logic cells ({parts}); "
                       f"the HX8K has 7680: does NOT fit")
-        print(f"  Fmax {fmax:.2f} MHz (target {freq:.0f} MHz: {'met' if ok else 'NOT met'})"
-              if fmax is not None else "  Fmax: not reported")
+        if fmax is not None:
+            print(f"  Fmax {fmax:.2f} MHz (target {freq:.0f} MHz: {'met' if ok else 'NOT met'})")
+        else:
+            est, _ = placement_estimate(sys.argv[6])
+            if est is not None:
+                # routing did not finish: say what the placer measured, and
+                # that it is not a routed figure
+                print(f"  Fmax: not reported (routing unfinished); placement estimate {est:.2f} MHz "
+                      f"(target {freq:.0f} MHz: {'met' if est >= freq else 'NOT met'} even before routing)")
+            else:
+                print("  Fmax: not reported")
     elif kind == "flow":
         total, cells = stat_cells(sys.argv[4])
         luts, carry, ffs, rams = ice40_figures(cells)

@@ -11,6 +11,7 @@
 # FLOW_ENABLE=1 FLOW_SETS_LOG2=10 FLOW_WAYS=4 HASH_CHUNKS=1"), FS_FLOW_PARAMS
 # (flow table alone, default "SETS_LOG2=8 WAYS=4 TM_BITS=4"), FS_FREQ
 # (target MHz, default 100), FS_SEED (nextpnr seed, default 1),
+# FS_PNR_TIMEOUT (seconds nextpnr may take, default 3600),
 # FS_SKIP_ICE40=1 / FS_SKIP_FULL=1 / FS_SKIP_FLOW=1 to skip those runs, FS_BREAKDOWN=1 for a
 # per-module iCE40 table of the fitting configuration (synth_ice40
 # -noflatten; another ~10 minutes).
@@ -24,6 +25,7 @@ FULL_PARAMS=${FS_FULL_PARAMS:-"PARTITIONS=4 TM_BITS=8 FLOW_ENABLE=1 FLOW_SETS_LO
 FLOW_PARAMS=${FS_FLOW_PARAMS:-"SETS_LOG2=8 WAYS=4 TM_BITS=4"}
 FREQ=${FS_FREQ:-100}
 SEED=${FS_SEED:-1}
+PNR_TIMEOUT=${FS_PNR_TIMEOUT:-3600}
 
 chparams() { # "A=1 B=2" -> "-set A 1 -set B 2"
 	local s=""
@@ -42,14 +44,21 @@ synth_ice40 -top fs_synth_wrap -json $OUT/ice40.json
 tee -o $OUT/ice40_stat.txt stat
 " >/dev/null
 rm -f "$OUT/ice40_report.json"
-nextpnr-ice40 --hx8k --package ct256 --json "$OUT/ice40.json" --asc "$OUT/ice40.asc" \
+# Near-full devices can keep nextpnr's router going for hours without
+# converging; FS_PNR_TIMEOUT (seconds) bounds it.
+timeout "$PNR_TIMEOUT" nextpnr-ice40 --hx8k --package ct256 --json "$OUT/ice40.json" --asc "$OUT/ice40.asc" \
 	--pcf-allow-unconstrained --freq "$FREQ" --seed "$SEED" --timing-allow-fail \
 	--report "$OUT/ice40_report.json" >"$OUT/nextpnr.log" 2>&1 || pnr_rc=$?
 if [ "$pnr_rc" != 0 ]; then
-	# Print what yosys and the packer measured and the placer's reason; the
-	# other runs still go, and the script fails at the end.
+	# Print what yosys and the packer measured and the placer's reason (or
+	# its estimate, when routing ran out of time); the other runs still go,
+	# and the script fails at the end.
 	python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" /dev/null "$OUT/nextpnr.log" || true
-	echo "synth: nextpnr-ice40 failed: $(grep -m1 '^ERROR' "$OUT/nextpnr.log")" >&2
+	if [ "$pnr_rc" = 124 ]; then
+		echo "synth: nextpnr-ice40 did not finish routing within FS_PNR_TIMEOUT=$PNR_TIMEOUT s (router's last line: $(tail -1 "$OUT/nextpnr.log" | sed 's/^Info: *//'))" >&2
+	else
+		echo "synth: nextpnr-ice40 failed: $(grep -m1 '^ERROR' "$OUT/nextpnr.log")" >&2
+	fi
 else
 	python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
 fi

@@ -81,6 +81,10 @@ type Sim struct {
 	h       *C.fs_sim
 	viaLink bool
 	link    *linkPipe
+	// Run's input staging, kept between calls (under mu): a fresh buffer per
+	// batch cost page faults and GC work comparable to the simulation itself.
+	inBuf []byte
+	inOff []uint32
 }
 
 // BuildInfo names the RTL the library was built from, its parameters,
@@ -276,9 +280,18 @@ func (s *Sim) Run(frames [][]byte, bp Backpressure) (Result, error) {
 		return Result{}, fmt.Errorf("sim: %d bytes in one batch; split it", total)
 	}
 	n := len(frames)
+	if err := s.lock(); err != nil {
+		return Result{}, err
+	}
+	defer s.mu.Unlock()
 	// one contiguous buffer so C sees plain pointers (no Go pointers inside)
-	buf := make([]byte, total+1) // +1: &buf[0] valid when every frame is empty
-	offsets := make([]uint32, n+1)
+	if cap(s.inBuf) < total+1 {
+		s.inBuf = make([]byte, total+1) // +1: &buf[0] valid when every frame is empty
+	}
+	if cap(s.inOff) < n+1 {
+		s.inOff = make([]uint32, n+1)
+	}
+	buf, offsets := s.inBuf[:total+1], s.inOff[:n+1]
 	pos := 0
 	for i, f := range frames {
 		offsets[i] = uint32(pos)
@@ -300,10 +313,6 @@ func (s *Sim) Run(frames [][]byte, bp Backpressure) (Result, error) {
 	if bp.Bursty {
 		cbp.bursty = 1
 	}
-	if err := s.lock(); err != nil {
-		return Result{}, err
-	}
-	defer s.mu.Unlock()
 	var res C.fs_run_result
 	rc := C.fs_sim_run_frames(s.h, (*C.uint8_t)(&buf[0]), (*C.uint32_t)(&offsets[0]), C.uint32_t(n), &cbp,
 		(*C.uint64_t)(&decisions[0]), (*C.uint8_t)(&egress[0]), C.uint64_t(total),

@@ -42,10 +42,11 @@ func run() error {
 	framesPath := flag.String("frames", "build/tb/bench_frames.bin", "raw frames file written for the C++ harness")
 	repeat := flag.Int("repeat", 4, "run the capture this many times back to back (steadier figures)")
 	batch := flag.Int("batch", testbench.DefaultBatch, "frames per sim.Run")
+	runs := flag.Int("runs", 3, "runs of each side; the fastest is printed")
 	flowState := flag.Bool("flow-state", false, "run model and compare with SPEC 5 flow state on (CTRL.FLOW_EN)")
 	flag.Parse()
-	if *repeat < 1 || *batch < 1 {
-		return errors.New("-repeat and -batch must be at least 1")
+	if *repeat < 1 || *batch < 1 || *runs < 1 {
+		return errors.New("-repeat, -batch and -runs must be at least 1")
 	}
 	cfg := host.DefaultConfig()
 	cfg.FlowState.Enabled = *flowState
@@ -71,40 +72,67 @@ func run() error {
 		filepath.Base(*capPath), files, *repeat, len(frames), float64(bytes)/1e6, *flowState)
 	fmt.Printf("  RTL: %s\n", sim.BuildInfo())
 
-	c, err := cbenchpkg.Run(*cbench, *framesPath)
-	if err != nil {
-		return err
+	// Each side runs -runs times, alternating, and the fastest run of each
+	// is printed: on a shared or virtual machine single runs of either side
+	// vary by up to 2x, and the best run is the one least disturbed.
+	var c cbenchpkg.Result
+	var best goRun
+	for r := 0; r < *runs; r++ {
+		cr, err := cbenchpkg.Run(*cbench, *framesPath)
+		if err != nil {
+			return err
+		}
+		if r == 0 || cr.Seconds < c.Seconds {
+			c = cr
+		}
+		g, err := runGo(cfg, frames, *batch)
+		if err != nil {
+			return err
+		}
+		if r == 0 || g.wall < best.wall {
+			best = g
+		}
 	}
+	simFPS := float64(best.frames) / best.sim
+	endFPS := float64(best.frames) / best.wall
+	fmt.Printf("  C++ harness:            %9.0f frames/s  %6.2f Mcycles/s  (%d cycles, %.2f s)\n",
+		c.FramesPerS, c.CyclesPerS/1e6, c.Cycles, c.Seconds)
+	fmt.Printf("  Go co-sim (sim.Run):    %9.0f frames/s  %6.2f Mcycles/s  (%d cycles, %.2f s, batches of %d)\n",
+		simFPS, float64(best.cycles)/best.sim/1e6, best.cycles, best.sim, *batch)
+	fmt.Printf("  Go compare end to end:  %9.0f frames/s  (model %.0f frames/s, scoreboard and checks included, %.2f s)\n",
+		endFPS, float64(best.frames)/best.model, best.wall)
+	ratio := endFPS / c.FramesPerS
+	fmt.Printf("  compare/C++: %.0f%% (target >= 50%%: %s); compare frames/s >= 300k: %s; %.1f cycles/frame\n",
+		100*ratio, cbenchpkg.OkMiss(ratio >= 0.5), cbenchpkg.OkMiss(endFPS >= 300e3), float64(best.cycles)/float64(best.frames))
+	fmt.Printf("  (fastest of %d alternating runs of each side)\n", *runs)
+	return nil
+}
 
-	b, err := testbench.New(cfg, testbench.Options{Pattern: testbench.PatternNone, Batch: *batch, ReportDir: "build/tb/bench-report"})
+// goRun is one Go co-simulation of the frames, as `flowsteer compare` does it.
+type goRun struct {
+	frames, cycles   uint64
+	wall, sim, model float64 // seconds: end to end, inside sim.Run, in the model
+}
+
+func runGo(cfg *host.Config, frames [][]byte, batch int) (goRun, error) {
+	b, err := testbench.New(cfg, testbench.Options{Pattern: testbench.PatternNone, Batch: batch, ReportDir: "build/tb/bench-report"})
 	if err != nil {
-		return err
+		return goRun{}, err
 	}
 	defer b.Close()
 	start := time.Now()
 	if err := b.Run(frames, nil); err != nil {
-		return err
+		return goRun{}, err
 	}
 	wall := time.Since(start).Seconds()
 	if err := b.Finish(); err != nil {
-		return err
+		return goRun{}, err
 	}
-	simSec := b.SimElapsed.Seconds()
-	simFPS := float64(b.Frames()) / simSec
-	endFPS := float64(b.Frames()) / wall
-	fmt.Printf("  C++ harness:            %9.0f frames/s  %6.2f Mcycles/s  (%d cycles, %.2f s)\n",
-		c.FramesPerS, c.CyclesPerS/1e6, c.Cycles, c.Seconds)
-	fmt.Printf("  Go co-sim (sim.Run):    %9.0f frames/s  %6.2f Mcycles/s  (%d cycles, %.2f s, batches of %d)\n",
-		simFPS, float64(b.Cycles)/simSec/1e6, b.Cycles, simSec, *batch)
-	fmt.Printf("  Go compare end to end:  %9.0f frames/s  (model %.0f frames/s, scoreboard and checks included, %.2f s)\n",
-		endFPS, float64(b.Frames())/b.ModelElapsed.Seconds(), wall)
-	ratio := endFPS / c.FramesPerS
-	fmt.Printf("  compare/C++: %.0f%% (target >= 50%%: %s); compare frames/s >= 300k: %s; %.1f cycles/frame\n",
-		100*ratio, cbenchpkg.OkMiss(ratio >= 0.5), cbenchpkg.OkMiss(endFPS >= 300e3), float64(b.Cycles)/float64(b.Frames()))
 	if b.Mismatches > 0 {
-		return fmt.Errorf("%d mismatches", b.Mismatches)
+		return goRun{}, fmt.Errorf("%d mismatches", b.Mismatches)
 	}
-	return nil
+	return goRun{frames: b.Frames(), cycles: b.Cycles, wall: wall, sim: b.SimElapsed.Seconds(),
+		model: b.ModelElapsed.Seconds()}, nil
 }
 
 // readCaptures reads one capture, or every capture file in a directory (in

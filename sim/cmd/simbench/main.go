@@ -13,15 +13,12 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/gopacket/gopacket/pcapgo"
-
+	"github.com/flowsteer/flowsteer/host"
+	"github.com/flowsteer/flowsteer/host/replay"
 	"github.com/flowsteer/flowsteer/sim"
 	cbenchpkg "github.com/flowsteer/flowsteer/sim/cbench"
 	"github.com/flowsteer/flowsteer/sim/framefile"
@@ -51,7 +48,7 @@ func run() error {
 		}
 		dir = filepath.Join(shared, "traces")
 	}
-	frames, files, err := loadCaptures(dir)
+	frames, files, err := replay.ReadFrames(dir, host.DefaultConfig())
 	if err != nil {
 		return err
 	}
@@ -116,75 +113,4 @@ func run() error {
 	}
 	fmt.Println("  decisions and egress identical between the two drivers: yes")
 	return nil
-}
-
-func loadCaptures(dir string) ([][]byte, int, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, 0, fmt.Errorf("captures: %w", err)
-	}
-	var names []string
-	for _, e := range ents {
-		n := e.Name()
-		if strings.HasSuffix(n, ".pcap") || strings.HasSuffix(n, ".pcapng") || strings.HasSuffix(n, ".cap") {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	var frames [][]byte
-	files := 0
-	for _, n := range names {
-		got, err := readCapture(filepath.Join(dir, n))
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "simbench: %s: %v (kept %d frames)\n", n, err, len(got))
-		}
-		if len(got) > 0 {
-			files++
-		}
-		frames = append(frames, got...)
-	}
-	if len(frames) == 0 {
-		return nil, 0, fmt.Errorf("no frames in %s", dir)
-	}
-	return frames, files, nil
-}
-
-func readCapture(path string) ([][]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var magic [4]byte
-	if _, err := io.ReadFull(f, magic[:]); err != nil {
-		return nil, err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	var next func() ([]byte, error)
-	if binary.LittleEndian.Uint32(magic[:]) == 0x0A0D0D0A {
-		r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			return nil, err
-		}
-		next = func() ([]byte, error) { d, _, err := r.ReadPacketData(); return d, err }
-	} else {
-		r, err := pcapgo.NewReader(f)
-		if err != nil {
-			return nil, err
-		}
-		next = func() ([]byte, error) { d, _, err := r.ReadPacketData(); return d, err }
-	}
-	var frames [][]byte
-	for {
-		d, err := next()
-		if errors.Is(err, io.EOF) {
-			return frames, nil
-		}
-		if err != nil {
-			return frames, err
-		}
-		frames = append(frames, d)
-	}
 }

@@ -17,11 +17,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/flowsteer/flowsteer/host"
-	"github.com/flowsteer/flowsteer/host/capture"
 	"github.com/flowsteer/flowsteer/host/replay"
 	"github.com/flowsteer/flowsteer/sim"
 	cbenchpkg "github.com/flowsteer/flowsteer/sim/cbench"
@@ -50,7 +48,7 @@ func run() error {
 	}
 	cfg := host.DefaultConfig()
 	cfg.FlowState.Enabled = *flowState
-	fr, files, err := readCaptures(*capPath, cfg)
+	fr, files, err := replay.ReadFrames(*capPath, cfg)
 	if err != nil {
 		return err
 	}
@@ -133,43 +131,4 @@ func runGo(cfg *host.Config, frames [][]byte, batch int) (goRun, error) {
 	}
 	return goRun{frames: b.Frames(), cycles: b.Cycles, wall: wall, sim: b.SimElapsed.Seconds(),
 		model: b.ModelElapsed.Seconds()}, nil
-}
-
-// readCaptures reads one capture, or every capture file in a directory (in
-// name order) as one mix. A file that cannot be read is an error: the figure
-// would otherwise be of a different mix than asked for.
-func readCaptures(path string, cfg *host.Config) ([][]byte, int, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	names := []string{path}
-	if st.IsDir() {
-		ents, err := os.ReadDir(path)
-		if err != nil {
-			return nil, 0, err
-		}
-		names = names[:0]
-		for _, e := range ents {
-			switch filepath.Ext(e.Name()) {
-			case ".pcap", ".pcapng", ".cap":
-				names = append(names, filepath.Join(path, e.Name()))
-			}
-		}
-		sort.Strings(names)
-	}
-	var frames [][]byte
-	for _, n := range names {
-		fr, err := capture.ReadAll(n, replay.CaptureOptions(cfg))
-		if err != nil {
-			return nil, 0, err
-		}
-		for i := range fr {
-			frames = append(frames, fr[i].Data)
-		}
-	}
-	if len(frames) == 0 {
-		return nil, 0, fmt.Errorf("%s: no frames", path)
-	}
-	return frames, len(names), nil
 }

@@ -245,12 +245,12 @@ module flowsteer_top #(
     );
 
     wire [1:0]   key_part = (PARTITIONS > 1) ? cls_part : 2'd0;
-    wire [319:0] key_sel  = cfg_keys[320*key_part +: 320];
     wire         hash_valid;
     wire [31:0]  hash;
     fs_toeplitz #(.IN_BITS(264), .CHUNKS(HASH_CHUNKS)) u_toeplitz (
         .clk(clk), .rst(rst),
-        .req_valid(cls_valid && cls_hashed), .req_data(cls_hin), .req_key(key_sel),
+        .req_valid(cls_valid && cls_hashed), .req_data(cls_hin),
+        .req_part(key_part), .keys(cfg_keys),
         .hash_valid(hash_valid), .hash(hash)
     );
 
@@ -339,28 +339,39 @@ module flowsteer_top #(
     // COMMIT: flip the active bank now; frames already accepted keep their
     // tag, and the commit is pending until all of them have done their
     // lookups (lookups happen in frame order, so a count suffices).
-    reg  [8:0] inflight_reg;           // frames accepted, lookup not yet issued
+    // The counts run one cycle behind the events (first beats and lookups
+    // are registered first, and so is the commit), so that the 9-bit
+    // arithmetic starts at flip-flops instead of at s_axis_tvalid (iCE40
+    // timing). The commit cycle's events are in the delayed count, so
+    // pend_cnt is exactly what it would be without the delay, one cycle
+    // later; for that one cycle STATUS[8] is held by commit_d_reg, so a
+    // shadow write or COMMIT right after a COMMIT still waits.
+    reg        sof_d_reg, lookup_d_reg, commit_d_reg;
+    reg  [8:0] inflight_reg;           // frames accepted, lookup not yet issued (one cycle behind)
     reg  [8:0] pend_cnt_reg;           // of those, the ones tagged before the commit
     reg  [8:0] undecided_reg;          // frames accepted, decision not yet made
-    wire       lookup_ev = m_valid;
-    wire [8:0] inflight_next = inflight_reg + {8'd0, sof_fire} - {8'd0, lookup_ev};
-    // STATUS[8] is a register (pend_cnt_reg != 0, computed from the next
-    // count): it gates the CSR write path.
-    reg        pending_reg;
-    wire [8:0] pend_cnt_next = commit_valid ? inflight_next :
-                               (lookup_ev && pending_reg) ? pend_cnt_reg - 9'd1 : pend_cnt_reg;
-    assign status_pending = pending_reg;
+    wire [8:0] inflight_next = inflight_reg + {8'd0, sof_d_reg} - {8'd0, lookup_d_reg};
+    reg        pending_reg;            // pend_cnt_reg != 0, registered
+    wire [8:0] pend_cnt_next = commit_d_reg ? inflight_next :
+                               (lookup_d_reg && pending_reg) ? pend_cnt_reg - 9'd1 : pend_cnt_reg;
+    assign status_pending = pending_reg || commit_d_reg;
     assign status_busy    = (undecided_reg != 9'd0);
 
     reg        dec_valid_reg;
     always @(posedge clk) begin
         if (rst) begin
             bank_active_reg <= 4'd0;
+            sof_d_reg       <= 1'b0;
+            lookup_d_reg    <= 1'b0;
+            commit_d_reg    <= 1'b0;
             inflight_reg    <= 9'd0;
             pend_cnt_reg    <= 9'd0;
             pending_reg     <= 1'b0;
             undecided_reg   <= 9'd0;
         end else begin
+            sof_d_reg     <= sof_fire;
+            lookup_d_reg  <= m_valid;
+            commit_d_reg  <= commit_valid;
             inflight_reg  <= inflight_next;
             undecided_reg <= undecided_reg + {8'd0, sof_fire} - {8'd0, dec_valid_reg};
             if (commit_valid)

@@ -21,9 +21,9 @@
 //               bytes) followed by zero bits (harmless for Toeplitz)
 //   out_eqtm    equal_ports_tm of the partition (used for EQUAL_PORTS)
 //
-// Stage 1 registers rule hits, port comparisons and 16-bit slices of the
-// address comparison; stage 2 finishes the 128-bit comparison as a 3-level
-// tree and builds the hash input.
+// Stage 1 registers rule hits, port comparisons and 32-bit slices of the
+// address comparison; stage 2 finishes the 128-bit comparison from the four
+// slices and builds the hash input.
 module fs_classify #(
     parameter PARTITIONS = 4,
     parameter TAG_W      = 4
@@ -84,20 +84,29 @@ module fs_classify #(
         end
     endfunction
 
-    // 16-bit slices of src < dst (lt = 1) or src == dst (lt = 0), slice 7
-    // the most significant
-    function [7:0] slices;
+    // 32-bit slices of src < dst and src == dst, slice 3 the most
+    // significant (a carry chain each; stage 2 then merges only four
+    // slices, two LUT levels in front of the 264-bit hash-input mux). The
+    // lowest slice's equality is never needed.
+    function [3:0] lt_slices;
         input [127:0] a, b;
-        input         lt;
         integer i;
-        for (i = 0; i < 8; i = i + 1)
-            slices[i] = lt ? (a[16*i +: 16] < b[16*i +: 16]) : (a[16*i +: 16] == b[16*i +: 16]);
+        for (i = 0; i < 4; i = i + 1)
+            lt_slices[i] = a[32*i +: 32] < b[32*i +: 32];
+    endfunction
+    function [3:1] eq_slices;
+        input [127:0] a, b;
+        integer i;
+        for (i = 1; i < 4; i = i + 1)
+            eq_slices[i] = a[32*i +: 32] == b[32*i +: 32];
     endfunction
 
     reg         s1_valid_reg, s1_l4_reg, s1_nonl4_reg, s1_pgt_reg, s1_peq_reg;
     reg [1:0]   s1_action_reg;
     reg [3:0]   s1_reason_reg;
-    reg [7:0]   s1_hit_reg, s1_slt_reg, s1_seq_reg, s1_proto_reg;
+    reg [7:0]   s1_hit_reg, s1_proto_reg;
+    reg [3:0]   s1_slt_reg;
+    reg [3:1]   s1_seq_reg;
     reg [127:0] s1_src_reg, s1_dst_reg;
     reg [15:0]  s1_sport_reg, s1_dport_reg;
     reg [TAG_W-1:0] s1_tag_reg;
@@ -112,8 +121,8 @@ module fs_classify #(
             s1_action_reg <= in_action;
             s1_reason_reg <= in_reason;
             s1_hit_reg    <= rule_hits(cfg_rules, in_proto, in_src_port, in_dst_port);
-            s1_slt_reg    <= slices(in_src_addr, in_dst_addr, 1'b1);
-            s1_seq_reg    <= slices(in_src_addr, in_dst_addr, 1'b0);
+            s1_slt_reg    <= lt_slices(in_src_addr, in_dst_addr);
+            s1_seq_reg    <= eq_slices(in_src_addr, in_dst_addr);
             s1_proto_reg  <= in_proto;
             s1_src_reg    <= in_src_addr;
             s1_dst_reg    <= in_dst_addr;
@@ -124,24 +133,12 @@ module fs_classify #(
     end
 
     // ---- stage 2 ----
-    // 128-bit src < dst from the slices: a 3-level (lt, eq) merge tree. (Full
-    // equality is not needed: min == max then.)
+    // 128-bit src < dst from the four slices. (Full equality is not
+    // needed: min == max then.)
     function src_lt_dst;
-        input [7:0] slt, seq;
-        reg [3:0] lt1, eq1;
-        reg [1:0] lt2;
-        reg       eq2_hi;
-        integer i;
-        begin
-            for (i = 0; i < 4; i = i + 1) begin
-                lt1[i] = slt[2*i+1] | (seq[2*i+1] & slt[2*i]);
-                eq1[i] = seq[2*i+1] & seq[2*i];
-            end
-            for (i = 0; i < 2; i = i + 1)
-                lt2[i] = lt1[2*i+1] | (eq1[2*i+1] & lt1[2*i]);
-            eq2_hi = eq1[3] & eq1[2];
-            src_lt_dst = lt2[1] | (eq2_hi & lt2[0]);
-        end
+        input [3:0] slt;
+        input [3:1] seq;
+        src_lt_dst = slt[3] | (seq[3] & (slt[2] | (seq[2] & (slt[1] | (seq[1] & slt[0])))));
     endfunction
 
     // First matching rule wins; none = partition 0.

@@ -163,11 +163,9 @@ module fs_csr #(
     assign s_axil_wready  = !w_held_reg;
 
     wire [15:0] wa = aw_addr_reg;
-    wire w_is_mac   = in_rgn(wa, `FS_REG_MAC_LO, 16'h0020);
-    wire w_is_rule  = in_rgn(wa, `FS_REG_RULE, 16'h0020);
-    wire w_is_eqtm  = in_rgn(wa, `FS_REG_EQTM, 16'h0010);
-    wire w_is_key   = in_rgn(wa, `FS_REG_KEY, 16'h0100);
-    wire w_is_active = (wa & 16'hC000) == `FS_REG_TABLE_ACTIVE;
+    // Region decodes of the write address, registered with it (the
+    // byte-lane enables are then a couple of gates from flip-flops).
+    reg w_is_mac, w_is_rule, w_is_eqtm, w_is_key, w_is_active, w_is_scratch;
     wire w_tbl_ok    = {14'd0, table_sel_reg} < PARTITIONS[15:0];
 
     // The decodes that gate the write itself (wr_go enables every register
@@ -182,11 +180,20 @@ module fs_csr #(
                      (aw_table_reg && w_tbl_ok && tbl_busy_reg);
     wire wr_go     = wr_both && !wr_stall;
     wire wr_to_tbl = wr_go && aw_table_reg && w_tbl_ok;
+    // The byte-lane registers below are written one cycle after wr_go, from
+    // lane_wr_reg: the address and data registers still hold this write
+    // then (a new AW/W is taken at the earliest in that same cycle, so it
+    // lands a cycle later), and wr_go's stall logic is not in the path to
+    // the ~150 byte-lane enables (iCE40 timing). B is visible from the cycle
+    // before the lanes are written; a read issued on seeing it is decoded
+    // a cycle later, so it sees the new value.
+    reg lane_wr_reg;
 
     always @(posedge clk) begin
         commit_valid   <= 1'b0;
         flow_cmd_valid <= 1'b0;
         counter_clear  <= 1'b0;
+        lane_wr_reg    <= !rst && wr_go && !wr_to_tbl;
         if (rst) begin
             aw_held_reg   <= 1'b0;
             w_held_reg    <= 1'b0;
@@ -201,6 +208,12 @@ module fs_csr #(
             if (s_axil_awvalid && !aw_held_reg) begin
                 aw_held_reg <= 1'b1;
                 aw_addr_reg <= s_axil_awaddr;
+                w_is_mac     <= in_rgn(s_axil_awaddr, `FS_REG_MAC_LO, 16'h0020);
+                w_is_rule    <= in_rgn(s_axil_awaddr, `FS_REG_RULE, 16'h0020);
+                w_is_eqtm    <= in_rgn(s_axil_awaddr, `FS_REG_EQTM, 16'h0010);
+                w_is_key     <= in_rgn(s_axil_awaddr, `FS_REG_KEY, 16'h0100);
+                w_is_active  <= (s_axil_awaddr & 16'hC000) == `FS_REG_TABLE_ACTIVE;
+                w_is_scratch <= s_axil_awaddr == `FS_REG_SCRATCH;
                 aw_waits_commit_reg <= s_axil_awaddr == `FS_REG_COMMIT ||
                                        (s_axil_awaddr & 16'hC000) == `FS_REG_TABLE_SHADOW;
                 aw_flow_cmd_reg <= s_axil_awaddr == `FS_REG_FLOW_CMD;
@@ -252,7 +265,7 @@ module fs_csr #(
 
     // Byte-lane writes of the RW registers: one enable per byte lane (data
     // straight from the bus, so a register bit costs a flip-flop and no mask
-    // logic). All of them sit in one process behind wr_go, so a simulator
+    // logic). All of them sit in one process behind lane_wr_reg, so a simulator
     // skips the whole block on the cycles without a register write (nearly
     // all of them); synthesis sees the same per-byte enables.
     // Only partitions < PARTITIONS have key and EQTM registers; the others
@@ -269,9 +282,9 @@ module fs_csr #(
             rule_flat   <= {8*20{1'b0}};
             eqtm_reg    <= {8*KP{1'b0}};
             keys_reg    <= {KP{KEY_RESET}};
-        end else if (wr_go) begin
+        end else if (lane_wr_reg) begin
             for (lb = 0; lb < 4; lb = lb + 1)
-                if (w_strb_reg[lb] && wa == `FS_REG_SCRATCH)
+                if (w_strb_reg[lb] && w_is_scratch)
                     scratch_reg[8*lb +: 8] <= w_data_reg[8*lb +: 8];
             // MAC_LO(i) bytes 0..3; MAC_HI(i) bytes 0..1 and the valid bit 31
             for (li = 0; li < 4; li = li + 1)
@@ -328,17 +341,51 @@ module fs_csr #(
     assign s_axil_arready = (rd_state_reg == RD_IDLE) && !s_axil_rvalid;
 
     wire [15:0] ra = ar_addr_reg;
-    // Region decodes, registered with the AR address (shorter read mux
-    // paths, iCE40 timing).
-    reg r_is_mac, r_is_rule, r_is_eqtm, r_is_key, r_is_cnt, r_is_table;
+    // Word selects, decoded from the AR address as it is captured and
+    // registered one-hot (the RD_DEC muxes are then plain AND-ORs of
+    // flip-flops and data, iCE40 timing): scalar registers, MAC_LO/HI(i),
+    // RULE(i), EQTM(p), KEY(p) word w, CNT_FLOW_*(k). Words that do not
+    // exist (partitions >= PARTITIONS, key words >= 10) have no select and
+    // read 0.
+    localparam NSC = 7;
+    reg [NSC-1:0]   r_sc_oh;
+    reg [7:0]       r_mac_oh;           // {MAC_HI(i), MAC_LO(i)} at [2i+1], [2i]
+    reg [7:0]       r_rule_oh;
+    reg [3:0]       r_eqtm_oh;
+    reg [10*KP-1:0] r_key_oh;           // KEY(p) word w at [10p + w]
+    reg [4:0]       r_fcnt_oh;
+    reg r_is_table;
+    localparam [15:0] CA_FRAMES = `FS_REG_CNT_FRAMES;
+    localparam [15:0] CA_ACTION = `FS_REG_CNT_ACTION;
+    localparam [15:0] CA_REASON = `FS_REG_CNT_REASON;
+    localparam [15:0] CA_FLOW   = `FS_REG_CNT_FLOW_HITS;
+    function [NSC-1:0] scalar_oh;
+        input [15:0] a;
+        scalar_oh = {a == `FS_REG_TABLE_SEL, a == `FS_REG_STATUS, a == `FS_REG_CTRL,
+                     a == `FS_REG_SCRATCH, a == `FS_REG_CAPS, a == `FS_REG_VERSION, a == `FS_REG_ID};
+    endfunction
+    integer k, kw;
     always @(posedge clk)
         if (rd_state_reg == RD_IDLE && s_axil_arvalid && !s_axil_rvalid) begin
-            r_is_mac   <= in_rgn(s_axil_araddr, `FS_REG_MAC_LO, 16'h0020);
-            r_is_rule  <= in_rgn(s_axil_araddr, `FS_REG_RULE, 16'h0020);
-            r_is_eqtm  <= in_rgn(s_axil_araddr, `FS_REG_EQTM, 16'h0010);
-            r_is_key   <= in_rgn(s_axil_araddr, `FS_REG_KEY, 16'h0100);
+            r_sc_oh <= scalar_oh(s_axil_araddr);
+            for (k = 0; k < 4; k = k + 1) begin
+                r_mac_oh[2*k]   <= in_rgn(s_axil_araddr, `FS_REG_MAC_LO, 16'h0020) &&
+                                   s_axil_araddr[4:3] == k[1:0] && !s_axil_araddr[2];
+                r_mac_oh[2*k+1] <= in_rgn(s_axil_araddr, `FS_REG_MAC_LO, 16'h0020) &&
+                                   s_axil_araddr[4:3] == k[1:0] && s_axil_araddr[2];
+                r_eqtm_oh[k]    <= in_rgn(s_axil_araddr, `FS_REG_EQTM, 16'h0010) &&
+                                   s_axil_araddr[3:2] == k[1:0] && k < PARTITIONS;
+            end
+            for (k = 0; k < 8; k = k + 1)
+                r_rule_oh[k] <= in_rgn(s_axil_araddr, `FS_REG_RULE, 16'h0020) && s_axil_araddr[4:2] == k[2:0];
+            for (k = 0; k < KP; k = k + 1)
+                for (kw = 0; kw < 10; kw = kw + 1)
+                    r_key_oh[10*k + kw] <= in_rgn(s_axil_araddr, `FS_REG_KEY, 16'h0100) &&
+                                           s_axil_araddr[7:6] == k[1:0] && s_axil_araddr[5:2] == kw[3:0];
             // the counters share one 256-byte page
-            r_is_cnt   <= (s_axil_araddr & 16'hFF03) == (`FS_REG_CNT_FRAMES & 16'hFF00);
+            for (k = 0; k < 5; k = k + 1)
+                r_fcnt_oh[k] <= (s_axil_araddr & 16'hFF03) == (`FS_REG_CNT_FRAMES & 16'hFF00) &&
+                                s_axil_araddr[7:2] == CA_FLOW[7:2] + k[5:0];
             r_is_table <= ((s_axil_araddr & 16'hC000) == `FS_REG_TABLE_SHADOW) ||
                           ((s_axil_araddr & 16'hC000) == `FS_REG_TABLE_ACTIVE);
         end
@@ -348,67 +395,51 @@ module fs_csr #(
     // evaluates them once per read, not on every cycle; synthesis builds the
     // same AND-OR muxes in front of the group registers).
     function [31:0] read_scalar;
-        input [15:0] a;
-        case (a)
-            `FS_REG_ID:        read_scalar = `FS_REG_ID_RESET;
-            `FS_REG_VERSION:   read_scalar = `FS_REG_VERSION_RESET;
-            `FS_REG_CAPS:      read_scalar = CAPS_VALUE;
-            `FS_REG_SCRATCH:   read_scalar = scratch_reg;
-            `FS_REG_CTRL:      read_scalar = {30'd0, flow_en_reg, promisc_reg};
-            `FS_REG_STATUS:    read_scalar = {22'd0, status_busy, status_pending, 4'd0, status_bank};
-            `FS_REG_TABLE_SEL: read_scalar = {30'd0, table_sel_reg};
-            default:           read_scalar = 32'd0;
-        endcase
+        input [NSC-1:0] oh;
+        read_scalar = ({32{oh[0]}} & `FS_REG_ID_RESET) |
+                      ({32{oh[1]}} & `FS_REG_VERSION_RESET) |
+                      ({32{oh[2]}} & CAPS_VALUE) |
+                      ({32{oh[3]}} & scratch_reg) |
+                      ({32{oh[4]}} & {30'd0, flow_en_reg, promisc_reg}) |
+                      ({32{oh[5]}} & {22'd0, status_busy, status_pending, 4'd0, status_bank}) |
+                      ({32{oh[6]}} & {30'd0, table_sel_reg});
     endfunction
-
-    // Group read muxes: an AND-OR over the group's words, each gated by its
-    // own address match (no variable shift over a wide vector). Words that
-    // do not exist (partitions >= PARTITIONS, key words >= 10, reason codes
-    // >= 10) have no term and read 0.
-    localparam [15:0] CA_FRAMES = `FS_REG_CNT_FRAMES;
-    localparam [15:0] CA_ACTION = `FS_REG_CNT_ACTION;
-    localparam [15:0] CA_REASON = `FS_REG_CNT_REASON;
-    localparam [15:0] CA_FLOW   = `FS_REG_CNT_FLOW_HITS;
-    integer k, kw;
     function [31:0] read_mac;
-        input [4:2] a;   // the word address bits the region decodes
+        input [7:0] oh;
         begin
             read_mac = 32'd0;
             for (k = 0; k < 4; k = k + 1)
-                read_mac = read_mac |
-                    ({32{r_is_mac && a[4:3] == k[1:0] && !a[2]}} & mac_lo_flat[32*k +: 32]) |
-                    ({32{r_is_mac && a[4:3] == k[1:0] && a[2]}} &
-                     {mac_hi_flat[17*k + 16], 15'd0, mac_hi_flat[17*k +: 16]});
+                read_mac = read_mac | ({32{oh[2*k]}} & mac_lo_flat[32*k +: 32]) |
+                    ({32{oh[2*k+1]}} & {mac_hi_flat[17*k + 16], 15'd0, mac_hi_flat[17*k +: 16]});
         end
     endfunction
     function [31:0] read_rule;     // RULE and EQTM
-        input [4:2] a;   // the word address bits the region decodes
+        input [7:0] rule_oh;
+        input [3:0] eqtm_oh;
         begin
             read_rule = 32'd0;
             for (k = 0; k < 8; k = k + 1)
-                read_rule = read_rule | ({32{r_is_rule && a[4:2] == k[2:0]}} &
+                read_rule = read_rule | ({32{rule_oh[k]}} &
                     {10'd0, rule_flat[20*k + 18 +: 2], 2'b00, rule_flat[20*k +: 18]});
             for (k = 0; k < PARTITIONS; k = k + 1)
-                read_rule = read_rule | ({32{r_is_eqtm && a[3:2] == k[1:0]}} & {24'd0, eqtm_flat[8*k +: 8]});
+                read_rule = read_rule | ({32{eqtm_oh[k]}} & {24'd0, eqtm_flat[8*k +: 8]});
         end
     endfunction
     function [31:0] read_key;
-        input [7:2] a;   // the word address bits the region decodes
+        input [10*KP-1:0] oh;
         begin
             read_key = 32'd0;
-            for (k = 0; k < PARTITIONS; k = k + 1)
+            for (k = 0; k < KP; k = k + 1)
                 for (kw = 0; kw < 10; kw = kw + 1)
-                    read_key = read_key | ({32{r_is_key && a[7:6] == k[1:0] && a[5:2] == kw[3:0]}} &
-                                           keys_flat[320*k + 32*(9-kw) +: 32]);
+                    read_key = read_key | ({32{oh[10*k + kw]}} & keys_flat[320*k + 32*(9-kw) +: 32]);
         end
     endfunction
     function [31:0] read_flow_cnt;
-        input [7:2] a;   // the word address bits the region decodes
+        input [4:0] oh;
         begin
             read_flow_cnt = 32'd0;
             for (k = 0; k < 5; k = k + 1)
-                read_flow_cnt = read_flow_cnt |
-                    ({32{r_is_cnt && a[7:2] == CA_FLOW[7:2] + k[5:0]}} & flow_cnt_flat[32*k +: 32]);
+                read_flow_cnt = read_flow_cnt | ({32{oh[k]}} & flow_cnt_flat[32*k +: 32]);
         end
     endfunction
 
@@ -435,9 +466,13 @@ module fs_csr #(
     reg [3:0] cnt_idx_reg;
     assign cnt_rd_idx = cnt_idx_reg;
 
-    // One table access at a time; a write issued in the same cycle goes first.
+    // One table access at a time. A read waits while a table write is
+    // held (even a stalled one), so the two never issue in the same cycle
+    // and the read's issue does not depend on the write's stall logic
+    // (iCE40 timing).
+    wire wr_tbl_held  = aw_held_reg && w_held_reg && aw_table_reg;
     wire rd_tbl_issue = (rd_state_reg == RD_DEC) && r_is_table && r_tbl_ok &&
-                        !tbl_busy_reg && !wr_to_tbl;
+                        !tbl_busy_reg && !wr_tbl_held;
 
     always @(posedge clk) begin
         tbl_req <= 1'b0;
@@ -480,11 +515,11 @@ module fs_csr #(
                         rd_state_reg <= RD_DEC;
                     end
                 RD_DEC: begin
-                    grp0_reg <= read_scalar(ra);
-                    grp1_reg <= read_mac(ra[4:2]);
-                    grp2_reg <= read_rule(ra[4:2]);
-                    grp3_reg <= read_key(ra[7:2]);
-                    grp4_reg <= read_flow_cnt(ra[7:2]);
+                    grp0_reg <= read_scalar(r_sc_oh);
+                    grp1_reg <= read_mac(r_mac_oh);
+                    grp2_reg <= read_rule(r_rule_oh, r_eqtm_oh);
+                    grp3_reg <= read_key(r_key_oh);
+                    grp4_reg <= read_flow_cnt(r_fcnt_oh);
                     if (rd_tbl_issue)
                         rd_state_reg <= RD_TBL;
                     else if (!(r_is_table && r_tbl_ok))

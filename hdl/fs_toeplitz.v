@@ -1,9 +1,16 @@
-// fs_toeplitz: Toeplitz hash (SPEC 3) of an IN_BITS-bit input under a
-// 320-bit key.
+// fs_toeplitz: Toeplitz hash (SPEC 3) of an IN_BITS-bit input under the
+// 320-bit key of the request's partition.
+//
+// The unit gets every partition's key (keys, partition p in
+// [320p+319:320p]) and the request's partition (req_part), and picks the
+// key itself, inside the cycles that hash: the 4:1 key mux then costs a
+// simulator nothing on the other cycles, and a chunked unit latches the
+// partition with the request, so a frame of another partition classified
+// while it hashes cannot switch its key midway.
 //
 // Bit numbering follows SPEC 3: input bit i counts from the most significant
-// bit of byte 0, so SPEC bit i is req_data[IN_BITS-1-i] and key bit m is
-// req_key[319-m] (key byte 0 in [319:312]). Output bit j (counted from the
+// bit of byte 0, so SPEC bit i is req_data[IN_BITS-1-i] and key bit m of
+// partition p is keys[320p + 319-m] (key byte 0 in [320p+319:320p+312]). Output bit j (counted from the
 // MSB) is ^(input & key window j), the window being key bits j..j+IN_BITS-1.
 //
 // Parameters:
@@ -13,7 +20,7 @@
 //   CHUNKS   the input is consumed over CHUNKS cycles, so the AND/XOR array
 //            is CHUNKS times smaller. 1 = fully parallel, one request per
 //            cycle. With CHUNKS > 1 requests must be at least CHUNKS cycles
-//            apart, and req_data and req_key must hold their values for
+//            apart, and req_data and keys must hold their values for
 //            the CHUNKS cycles from req_valid on: the unit reads chunk c of
 //            the input and its key window in cycle c after req_valid
 //            through one-hot muxes instead of copying them into shift
@@ -22,7 +29,7 @@
 //            simulation. (The key comes from the CSR: a key written while a
 //            frame is hashed mixes old and new key bits for that frame;
 //            frame-exact key changes are written with the pipeline drained,
-//            docs/interfaces.md.)
+//            docs/interfaces.md.) req_part may change after req_valid.
 //
 // Latency (req_valid in cycle t to hash_valid in cycle t+LATENCY):
 //   CHUNKS == 1: 2 (partial XORs registered, then reduced);
@@ -47,7 +54,8 @@ module fs_toeplitz #(
     input  wire               rst,
     input  wire               req_valid,
     input  wire [IN_BITS-1:0] req_data,
-    input  wire [319:0]       req_key,
+    input  wire [1:0]         req_part,
+    input  wire [4*320-1:0]   keys,
     output reg                hash_valid,
     output reg  [31:0]        hash
 );
@@ -58,25 +66,41 @@ module fs_toeplitz #(
     localparam PW = CW * CHUNKS;      // padded input width
     localparam KW = PW + 31;          // key bits spanned by the padded input
 
-    // Zero-pad input and key on the right (later SPEC bits) to PW / KW bits.
-    // The extensions carry more zero bits than needed so that no replication
-    // count can be zero; the unused low bits are intentional.
+    // Operand preparation. A chunked unit calls these inside its hashing
+    // enable (a free-running wire would be recomputed by a simulator on
+    // every cycle); the parallel one needs them as wires. The input and
+    // key are zero-padded on the right (later SPEC bits) to PW / KW bits; the extensions carry more zero bits than
+    // needed so that no replication count can be zero, and the unused low
+    // bits are intentional.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [IN_BITS+PW-1:0] in_ext  = {req_data, {PW{1'b0}}};
-    wire [320+KW-1:0]     key_ext = {req_key, {KW{1'b0}}};
+    function [PW-1:0] pad_in;
+        input [IN_BITS-1:0] d;
+        reg [IN_BITS+PW-1:0] ext;
+        begin
+            ext    = {d, {PW{1'b0}}};
+            pad_in = ext[IN_BITS+PW-1 -: PW];
+        end
+    endfunction
+    function [KW-1:0] pad_key;
+        input [4*320-1:0] k;
+        input [1:0]       p;
+        reg [320+KW-1:0] ext;
+        begin
+            ext     = {k[320*p +: 320], {KW{1'b0}}};
+            pad_key = ext[320+KW-1 -: KW];
+        end
+    endfunction
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [PW-1:0] in_pad  = in_ext[IN_BITS+PW-1 -: PW];
-    wire [KW-1:0] key_pad = key_ext[320+KW-1 -: KW];
 
-    // The chunk being consumed this cycle and the key bits it needs.
+    // The chunk consumed this cycle and the key bits it needs.
     wire [CW-1:0]    cur_in;
     wire [CW+30:0]   cur_key;
     wire             cur_valid, cur_first, cur_last;
 
     generate
         if (CHUNKS == 1) begin : g_parallel
-            assign cur_in    = in_pad;
-            assign cur_key   = key_pad;
+            assign cur_in    = pad_in(req_data);
+            assign cur_key   = pad_key(keys, req_part);
             assign cur_valid = req_valid;
             assign cur_first = 1'b1;
             assign cur_last  = 1'b1;
@@ -85,21 +109,24 @@ module fs_toeplitz #(
             // in the request cycle itself
             reg  [CHUNKS-2:0] phase_reg;
             wire [CHUNKS-1:0] phase = {phase_reg, req_valid};
+            reg  [1:0]        part_hold_reg;   // the request's partition
             always @(posedge clk) begin
                 if (rst)
                     phase_reg <= {(CHUNKS-1){1'b0}};
                 else
                     phase_reg <= phase[CHUNKS-2:0];
+                if (req_valid)
+                    part_hold_reg <= req_part;
             end
             // The selected chunk and key window are registered (the one-hot
             // muxes and the AND/XOR array would be one long path on an
             // iCE40 otherwise; each mux output packs with its flip-flop).
             // Loaded only in hashing cycles, so a simulator evaluates the
-            // muxes about CHUNKS times per frame.
+            // muxes (and the partition's key select) about CHUNKS times per
+            // frame. AND-OR muxes on the one-hot phase (no priority chain).
             reg [CW-1:0]   in_sel_reg;
             reg [CW+30:0]  key_sel_reg;
             reg            sel_valid_reg, sel_first_reg, sel_last_reg;
-            // AND-OR muxes on the one-hot phase (no priority chain)
             function [CW-1:0] pick_in;
                 input [CHUNKS-1:0] ph; input [PW-1:0] v;
                 integer c;
@@ -120,8 +147,8 @@ module fs_toeplitz #(
             endfunction
             always @(posedge clk) begin
                 if (|phase) begin
-                    in_sel_reg  <= pick_in(phase, in_pad);
-                    key_sel_reg <= pick_key(phase, key_pad);
+                    in_sel_reg  <= pick_in(phase, pad_in(req_data));
+                    key_sel_reg <= pick_key(phase, pad_key(keys, req_valid ? req_part : part_hold_reg));
                 end
                 sel_valid_reg <= !rst && (|phase);
                 sel_first_reg <= phase[0];
@@ -146,11 +173,13 @@ module fs_toeplitz #(
         end
     endgenerate
 
-    // Stage 1: 16-bit AND/XOR partials, registered. Each partial is
+    // Stage 1: GROUP-bit AND/XOR partials, registered. Each partial is
     // computed inside its clock enable so that Verilator evaluates the
     // 32 x NG slices only on cycles that hash a chunk (about one cycle per
     // frame), not on every cycle; the partials are read only behind
-    // part_valid_reg, so holding them costs nothing.
+    // part_valid_reg, so holding them costs nothing. (One block per
+    // partial, with constant slices: a function looping over them is not
+    // unrolled by Verilator and runs several times slower.)
     reg [32*NG-1:0] part_reg;
     genvar j, g;
     generate

@@ -35,15 +35,17 @@ hdl-lint:
 	@echo "hdl-lint: clean"
 
 # Vector sets (testbench/hdl/vecgen): plain model; flow state at the full
-# geometry (1024 x 4); flow state at a tiny geometry (4 x 2, many evictions).
+# geometry (1024 x 4); flow state at a tiny geometry (4 x 2, many evictions);
+# plain model with a port-443 rule into partition 2 (own key).
 # Each has a COMMIT and two FLOW_CMD flushes in the middle of the traffic.
 hdl-vectors:
-	@mkdir -p $(HDL_VEC) $(HDL_VEC)_flow $(HDL_VEC)_flow_small
+	@mkdir -p $(HDL_VEC) $(HDL_VEC)_flow $(HDL_VEC)_flow_small $(HDL_VEC)_part
 	$(GO) run ./testbench/hdl/vecgen -out $(HDL_VEC) $(HDL_VEC_ARGS)
 	$(GO) run ./testbench/hdl/vecgen -out $(HDL_VEC)_flow $(HDL_VEC_ARGS) \
 		-flow -flow-sets-log2 10 -flow-ways 4
 	$(GO) run ./testbench/hdl/vecgen -out $(HDL_VEC)_flow_small $(HDL_VEC_ARGS) \
 		-flow -flow-sets-log2 2 -flow-ways 2
+	$(GO) run ./testbench/hdl/vecgen -out $(HDL_VEC)_part $(HDL_VEC_ARGS) -partitions
 
 # hdl_icarus_run NAME VECDIR SEED PARAMS: compile and run one bench
 # configuration; fails unless it prints PASSED and no RTL assertion printed
@@ -59,7 +61,8 @@ endef
 # 1. full configuration (PARTITIONS=4, TM_BITS=8, flow table 1024 x 4),
 #    flow state on; 2. the same core with CTRL.FLOW_EN off (plain model);
 # 3. the HX8K configuration (no flow table, chunked hash); 4. a chunked core
-#    with a 4 x 2 flow table, flow state on.
+#    with a 4 x 2 flow table, flow state on; 5. a chunked core with four
+#    partitions, traffic in partition 2 (its key latched for the whole hash).
 hdl-icarus: hdl-vectors
 	@echo "== full configuration, flow state on"
 	$(call hdl_icarus_run,full,$(HDL_VEC)_flow,1,)
@@ -69,6 +72,8 @@ hdl-icarus: hdl-vectors
 	$(call hdl_icarus_run,small,$(HDL_VEC),7,PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=5 FLOW_ENABLE=0)
 	@echo "== PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 flow table 4 x 2, flow state on"
 	$(call hdl_icarus_run,flow_small,$(HDL_VEC)_flow_small,5,PARTITIONS=1 TM_BITS=4 HASH_CHUNKS=4 FLOW_SETS_LOG2=2 FLOW_WAYS=2)
+	@echo "== PARTITIONS=4 HASH_CHUNKS=5, port 443 in partition 2 (own key), runts after it"
+	$(call hdl_icarus_run,part_chunked,$(HDL_VEC)_part,9,HASH_CHUNKS=5 FLOW_ENABLE=0)
 
 synth:
 	@mkdir -p $(HDL_OUT)/synth

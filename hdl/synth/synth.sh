@@ -11,7 +11,8 @@
 # FLOW_ENABLE=1 FLOW_SETS_LOG2=10 FLOW_WAYS=4 HASH_CHUNKS=1"), FS_FLOW_PARAMS
 # (flow table alone, default "SETS_LOG2=8 WAYS=4 TM_BITS=4"), FS_FREQ
 # (target MHz, default 100), FS_SEED (nextpnr seed, default 3),
-# FS_PNR_TIMEOUT (seconds nextpnr may take, default 3600),
+# FS_PNR_TIMEOUT (seconds nextpnr may take, default 3600), FS_PNR_OPTS
+# (extra nextpnr-ice40 options, default "$PNR_OPTS_DEFAULT" below),
 # FS_SKIP_ICE40=1 / FS_SKIP_FULL=1 / FS_SKIP_FLOW=1 to skip those runs, FS_BREAKDOWN=1 for a
 # per-module iCE40 table of the fitting configuration (synth_ice40
 # -noflatten; another ~10 minutes).
@@ -29,6 +30,8 @@ FREQ=${FS_FREQ:-100}
 # printed with the figures.
 SEED=${FS_SEED:-3}
 PNR_TIMEOUT=${FS_PNR_TIMEOUT:-3600}
+PNR_OPTS_DEFAULT=""
+PNR_OPTS=${FS_PNR_OPTS-$PNR_OPTS_DEFAULT}
 
 chparams() { # "A=1 B=2" -> "-set A 1 -set B 2"
 	local s=""
@@ -50,7 +53,7 @@ rm -f "$OUT/ice40_report.json"
 # Near-full devices can keep nextpnr's router going for hours without
 # converging; FS_PNR_TIMEOUT (seconds) bounds it.
 timeout "$PNR_TIMEOUT" nextpnr-ice40 --hx8k --package ct256 --json "$OUT/ice40.json" --asc "$OUT/ice40.asc" \
-	--pcf-allow-unconstrained --freq "$FREQ" --seed "$SEED" --timing-allow-fail \
+	--pcf-allow-unconstrained --freq "$FREQ" --seed "$SEED" --timing-allow-fail $PNR_OPTS \
 	--report "$OUT/ice40_report.json" >"$OUT/nextpnr.log" 2>&1 || pnr_rc=$?
 if [ "$pnr_rc" != 0 ]; then
 	# Print what yosys and the packer measured and the placer's reason (or
@@ -65,7 +68,7 @@ if [ "$pnr_rc" != 0 ]; then
 else
 	python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
 fi
-echo "  nextpnr seed $SEED (FS_SEED)"
+echo "  nextpnr seed $SEED (FS_SEED)${PNR_OPTS:+, options $PNR_OPTS (FS_PNR_OPTS)}"
 
 fi
 

@@ -83,6 +83,7 @@ func main() {
 	flag.Float64Var(&opt.flushTMAt, "flush-tm-at", 0.6, "FLOW_CMD flush-TM before this fraction of the frames (0 = none)")
 	flag.IntVar(&opt.flushTM, "flush-tm", 3, "the TM flushed at -flush-tm-at")
 	flag.Float64Var(&opt.flushAllAt, "flush-all-at", 0.8, "FLOW_CMD flush-all before this fraction of the frames (0 = none)")
+	flag.BoolVar(&opt.partitions, "partitions", false, "a rule sending port 443 to partition 2, with its own key, written before frame 0 (for DUTs with PARTITIONS >= 3)")
 	flag.Parse()
 	if err := run(*out, *shared, *perTrace, *maxBeats, *seed, opt); err != nil {
 		fmt.Fprintln(os.Stderr, "vecgen:", err)
@@ -92,7 +93,7 @@ func main() {
 
 // options are the flow-state and register-event settings.
 type options struct {
-	flow                            bool
+	flow, partitions                bool
 	setsLog2, ways                  int
 	commitAt, flushTMAt, flushAllAt float64
 	flushTM                         int
@@ -102,7 +103,12 @@ type options struct {
 const (
 	regCommit  = 0x0018
 	regFlowCmd = 0x001C
+	regRule0   = 0x0060 // RULE(i) = 0x60 + 4i: [21:20] proto, [17:16] partition, [15:0] port
+	regKey     = 0x0100 // KEY(p, w) = 0x100 + 0x40p + 4w, key bytes 4w..4w+3 big-endian
 )
+
+// partitionPort is the port the -partitions rule sends to partition 2.
+const partitionPort = 443
 
 // event is a register write between frame k-1 and frame k (0-based).
 type event struct {
@@ -136,7 +142,7 @@ func run(out, shared string, perTrace, maxBeats int, seed int64, opt options) er
 			return errors.New("-commit-at, -flush-tm-at and -flush-all-at must be in [0, 1)")
 		}
 	}
-	frames := generated(rand.New(rand.NewSource(seed)))
+	frames := generated(rand.New(rand.NewSource(seed)), opt.partitions)
 	beats := 0
 	for _, f := range frames {
 		beats += beatsOf(f)
@@ -176,12 +182,26 @@ func run(out, shared string, perTrace, maxBeats int, seed int64, opt options) er
 	if opt.flow {
 		cfg.FlowState = host.FlowStateConfig{Enabled: true, Sets: 1 << opt.setsLog2, Ways: opt.ways}
 	}
+	var key host.Key // partition 2's key with -partitions
+	if opt.partitions {
+		rand.New(rand.NewSource(seed + 1000)).Read(key[:])
+		cfg.Partitions = append(cfg.Partitions, host.DefaultPartition(), host.PartitionConfig{Key: key})
+		cfg.Rules = []host.Rule{{Proto: host.RuleProtoAny, Port: partitionPort, Partition: 2}}
+	}
 	m, err := host.NewModel(cfg)
 	if err != nil {
 		return fmt.Errorf("model: %w", err)
 	}
-	// Events at frame boundaries; frame 0 has no boundary before it.
+	// Events at frame boundaries; frame 0 has no boundary before it (its
+	// events are written before the stream starts).
 	var events []event
+	if opt.partitions {
+		events = append(events, event{0, regRule0, uint32(host.RuleProtoAny)<<20 | 2<<16 | partitionPort})
+		for w := 0; w < host.KeySize/4; w++ {
+			events = append(events, event{0, regKey + 0x40*2 + 4*uint32(w),
+				uint32(key[4*w])<<24 | uint32(key[4*w+1])<<16 | uint32(key[4*w+2])<<8 | uint32(key[4*w+3])})
+		}
+	}
 	at := func(frac float64) int { return max(1, int(frac*float64(len(frames)))) }
 	if opt.commitAt > 0 {
 		events = append(events, event{at(opt.commitAt), regCommit, 1})
@@ -276,7 +296,7 @@ func run(out, shared string, perTrace, maxBeats int, seed int64, opt options) er
 		return err
 	}
 	fmt.Printf("vecgen: %d frames (%d from %d captures), %d beats, %d register events -> %s\n",
-		len(frames), len(frames)-len(generated(rand.New(rand.NewSource(seed)))), traces, nbeats, len(events), out)
+		len(frames), len(frames)-len(generated(rand.New(rand.NewSource(seed)), opt.partitions)), traces, nbeats, len(events), out)
 	if opt.flow {
 		fmt.Printf("vecgen: flow state %d x %d: %d hits, %d misses, %d evictions, %d flushed; "+
 			"%d FLOW_STATE frames kept their TM across the commit\n",
@@ -400,7 +420,7 @@ func readEthernet(path string, max int) ([][]byte, error) {
 
 // generated returns frames that reach every SPEC 2 branch, the 256-byte
 // window and the beat boundaries, plus random mutations of them.
-func generated(rng *rand.Rand) [][]byte {
+func generated(rng *rand.Rand, partitions bool) [][]byte {
 	var fs [][]byte
 	mac := []byte{0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2}
 	eth := func(etype uint16, payload []byte) []byte {
@@ -501,6 +521,24 @@ func generated(rng *rand.Rand) [][]byte {
 			fs = append(fs, eth(0x0800, ipv4(6, 0, r4(), r4(), ports(uint16(rng.Intn(65536)), uint16(rng.Intn(65536)))[:4])))
 		} else {
 			fs = append(fs, eth(0x0800, ipv4(byte(1+rng.Intn(5)), 0, r4(), r4(), nil)))
+		}
+	}
+	// With -partitions: port-443 frames (partition 2), each followed at
+	// once by one to four one-beat runts (partition 0): a chunked hash unit
+	// is still reading the 443 frame's key while the runts are classified.
+	// (Only then, so that the other vector sets keep their frame positions.)
+	for i := 0; partitions && i < 24; i++ {
+		s, d := uint16(443), uint16(1024+rng.Intn(60000))
+		if i%2 == 1 {
+			s, d = d, s
+		}
+		if i%3 == 2 {
+			fs = append(fs, eth(0x86dd, ipv6(6, r16(), r16(), ports(s, d))))
+		} else {
+			fs = append(fs, eth(0x0800, ipv4(6, 0, r4(), r4(), ports(s, d)[:4])))
+		}
+		for k := 0; k <= i%4; k++ {
+			fs = append(fs, pad(nil, 1+rng.Intn(8)))
 		}
 	}
 	// Random mutations of everything above (bit flips in the first 64 bytes).

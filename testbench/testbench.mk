@@ -6,7 +6,8 @@
 #                    (the Go tests of ./testbench run under go-test)
 #   make tb-bench    C++ harness vs Go co-simulation (compare end to end) on
 #                    a real capture (and on the mix of ../shared/traces when
-#                    present), frames/s and cycles/s from one run
+#                    present, then each shared capture alone), frames/s and
+#                    cycles/s from one run
 #
 # The million-frame random run (not part of make test):
 #   go test ./testbench -run TestRandomAdversarialMutated -timeout 60m -args -frames 1000000
@@ -32,7 +33,7 @@ tb-bench: $(SIM_LIB) $(SIM_BENCH_BIN)
 	@# every shared capture as one mix (shorter frames than the bundled one)
 	@if [ -d "$(SHARED)/traces" ]; then \
 		$(GO) run ./testbench/cmd/tbbench -cbench $(SIM_BENCH_BIN) -capture $(SHARED)/traces -repeat 1 \
-			-frames $(TB_OUT)/bench_frames_mix.bin; \
+			-frames $(TB_OUT)/bench_frames_mix.bin -per-capture; \
 	else echo "tb-bench: $(SHARED)/traces absent, trace-mix figure skipped"; fi
 
 TEST_TARGETS  += tb-compare

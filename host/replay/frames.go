@@ -10,30 +10,40 @@ import (
 	"github.com/flowsteer/flowsteer/host/capture"
 )
 
-// ReadFrames reads one capture, or every capture file (.pcap, .pcapng,
-// .cap) in a directory in name order as one mix, converted as cfg implies
-// (CaptureOptions). It returns the frames and how many files they came
-// from. A file that cannot be read is an error: a benchmark figure would
-// otherwise be of a different mix than asked for.
-func ReadFrames(path string, cfg *host.Config) ([][]byte, int, error) {
+// CaptureFiles is path itself when it is a file, or every capture file
+// (.pcap, .pcapng, .cap) in the directory path, in name order.
+func CaptureFiles(path string) ([]string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	names := []string{path}
-	if st.IsDir() {
-		ents, err := os.ReadDir(path)
-		if err != nil {
-			return nil, 0, err
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	ents, err := os.ReadDir(path)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range ents {
+		switch filepath.Ext(e.Name()) {
+		case ".pcap", ".pcapng", ".cap":
+			names = append(names, filepath.Join(path, e.Name()))
 		}
-		names = names[:0]
-		for _, e := range ents {
-			switch filepath.Ext(e.Name()) {
-			case ".pcap", ".pcapng", ".cap":
-				names = append(names, filepath.Join(path, e.Name()))
-			}
-		}
-		sort.Strings(names)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// ReadFrames reads one capture, or every capture file of a directory
+// (CaptureFiles) as one mix, converted as cfg implies (CaptureOptions). It
+// returns the frames and how many files they came from. A file that cannot
+// be read is an error: a benchmark figure would otherwise be of a different
+// mix than asked for.
+func ReadFrames(path string, cfg *host.Config) ([][]byte, int, error) {
+	names, err := CaptureFiles(path)
+	if err != nil {
+		return nil, 0, err
 	}
 	var frames [][]byte
 	for _, n := range names {

@@ -66,9 +66,9 @@ module fs_toeplitz #(
     localparam PW = CW * CHUNKS;      // padded input width
     localparam KW = PW + 31;          // key bits spanned by the padded input
 
-    // Operand preparation. A chunked unit calls these inside its hashing
+    // Operand preparation for the chunked unit, called inside its hashing
     // enable (a free-running wire would be recomputed by a simulator on
-    // every cycle); the parallel one needs them as wires. The input and
+    // every cycle; the parallel unit needs wires and has its own). The input and
     // key are zero-padded on the right (later SPEC bits) to PW / KW bits; the extensions carry more zero bits than
     // needed so that no replication count can be zero, and the unused low
     // bits are intentional.
@@ -99,8 +99,15 @@ module fs_toeplitz #(
 
     generate
         if (CHUNKS == 1) begin : g_parallel
-            assign cur_in    = pad_in(req_data);
-            assign cur_key   = pad_key(keys, req_part);
+            // Plain wires (the function calls would copy all four keys
+            // into a temporary on every simulated cycle).
+            wire [319:0] par_key = keys[320*req_part +: 320];
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [IN_BITS+PW-1:0] par_in_ext  = {req_data, {PW{1'b0}}};
+            wire [320+KW-1:0]     par_key_ext = {par_key, {KW{1'b0}}};
+            /* verilator lint_on UNUSEDSIGNAL */
+            assign cur_in    = par_in_ext[IN_BITS+PW-1 -: PW];
+            assign cur_key   = par_key_ext[320+KW-1 -: KW];
             assign cur_valid = req_valid;
             assign cur_first = 1'b1;
             assign cur_last  = 1'b1;

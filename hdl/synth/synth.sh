@@ -69,6 +69,9 @@ else
 	python3 "$HERE/report.py" ice40 "$ICE_PARAMS" "$FREQ" "$OUT/ice40_stat.txt" "$OUT/ice40_report.json" "$OUT/nextpnr.log"
 fi
 echo "  nextpnr seed $SEED (FS_SEED)${PNR_OPTS:+, options $PNR_OPTS (FS_PNR_OPTS)}"
+# LUT levels per flip-flop input, from the netlist alone (no placement
+# noise): where the critical paths can come from.
+python3 "$HERE/depth.py" "$OUT/ice40.json" fs_synth_wrap --top-groups 5
 
 fi
 

@@ -247,7 +247,7 @@ module flowsteer_top #(
     wire [1:0]   key_part = (PARTITIONS > 1) ? cls_part : 2'd0;
     wire         hash_valid;
     wire [31:0]  hash;
-    fs_toeplitz #(.IN_BITS(264), .CHUNKS(HASH_CHUNKS)) u_toeplitz (
+    fs_toeplitz #(.IN_BITS(264), .CHUNKS(HASH_CHUNKS), .PARTITIONS(PARTITIONS)) u_toeplitz (
         .clk(clk), .rst(rst),
         .req_valid(cls_valid && cls_hashed), .req_data(cls_hin),
         .req_part(key_part), .keys(cfg_keys),

@@ -14,6 +14,8 @@
 // MSB) is ^(input & key window j), the window being key bits j..j+IN_BITS-1.
 //
 // Parameters:
+//   PARTITIONS  1..4: how many of the four keys can be asked for (1: the
+//            partition inputs are ignored and the key is partition 0's).
 //   IN_BITS  input width (264 = the 33-byte NON_L4 input; shorter inputs are
 //            zero-padded at the end, which does not change a Toeplitz hash).
 //            IN_BITS + 31 <= 320.
@@ -47,8 +49,9 @@
 // about 32 * CW * 2/3 LUT4s: 264 bits 1 chunk ~ 5600, 4 chunks (CW 72)
 // ~ 1500, 5 chunks (CW 56) ~ 1200.
 module fs_toeplitz #(
-    parameter IN_BITS = 264,
-    parameter CHUNKS  = 1
+    parameter IN_BITS    = 264,
+    parameter CHUNKS     = 1,
+    parameter PARTITIONS = 4
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -101,7 +104,8 @@ module fs_toeplitz #(
         if (CHUNKS == 1) begin : g_parallel
             // Plain wires (the function calls would copy all four keys
             // into a temporary on every simulated cycle).
-            wire [319:0] par_key = keys[320*req_part +: 320];
+            wire [1:0]   par_part = (PARTITIONS < 2) ? 2'd0 : req_part;
+            wire [319:0] par_key = keys[320*par_part +: 320];
             /* verilator lint_off UNUSEDSIGNAL */
             wire [IN_BITS+PW-1:0] par_in_ext  = {req_data, {PW{1'b0}}};
             wire [320+KW-1:0]     par_key_ext = {par_key, {KW{1'b0}}};
@@ -117,6 +121,9 @@ module fs_toeplitz #(
             reg  [CHUNKS-2:0] phase_reg;
             wire [CHUNKS-1:0] phase = {phase_reg, req_valid};
             reg  [1:0]        part_hold_reg;   // the request's partition
+            // constant 0 with one partition (no key mux, no flip-flops)
+            wire [1:0]        cur_part = (PARTITIONS < 2) ? 2'd0 :
+                                         req_valid ? req_part : part_hold_reg;
             always @(posedge clk) begin
                 if (rst)
                     phase_reg <= {(CHUNKS-1){1'b0}};
@@ -155,7 +162,7 @@ module fs_toeplitz #(
             always @(posedge clk) begin
                 if (|phase) begin
                     in_sel_reg  <= pick_in(phase, pad_in(req_data));
-                    key_sel_reg <= pick_key(phase, pad_key(keys, req_valid ? req_part : part_hold_reg));
+                    key_sel_reg <= pick_key(phase, pad_key(keys, cur_part));
                 end
                 sel_valid_reg <= !rst && (|phase);
                 sel_first_reg <= phase[0];

@@ -38,51 +38,30 @@ module fs_fifo #(
     // bits: ~150 logic cells).
     (* no_rw_check *)
     reg [WIDTH-1:0] mem [0:DEPTH-1];
-    reg [DEPTH_LOG2-1:0] wr_ptr_reg, rd_ptr_reg;   // RAM addresses
-    // The word count is a register of its own (not wr_ptr - rd_ptr), and
-    // full_next is decided from its present value with flag compares, no
-    // adder: the writer's ready logic stays a few gates deep (iCE40 timing).
-    reg [DEPTH_LOG2:0] count_reg;
-
-    wire mem_empty = (count_reg == {(DEPTH_LOG2+1){1'b0}});
+    wire [DEPTH_LOG2-1:0] wr_ptr, rd_ptr;   // RAM addresses
+    wire mem_empty;
     // Refill the output register when it is empty or being consumed.
     wire rd_en = !mem_empty && (!rd_valid || rd_ready);
 
-    assign count = count_reg;
-    assign full  = count_reg[DEPTH_LOG2];          // count <= DEPTH
-    wire almost_full = (count_reg == DEPTH[DEPTH_LOG2:0] - 1'b1);
-    assign full_next = (full && (wr_en == rd_en)) || (almost_full && wr_en && !rd_en);
+    fs_fifo_ctrl #(.DEPTH_LOG2(DEPTH_LOG2)) u_ctrl (
+        .clk(clk), .rst(rst), .wr_en(wr_en), .rd_en(rd_en),
+        .wr_ptr(wr_ptr), .rd_ptr(rd_ptr), .count(count),
+        .empty(mem_empty), .full(full), .full_next(full_next)
+    );
 
     always @(posedge clk) begin
         if (wr_en)
-            mem[wr_ptr_reg] <= wr_data;
+            mem[wr_ptr] <= wr_data;
         if (rd_en)
-            rd_data <= mem[rd_ptr_reg];
+            rd_data <= mem[rd_ptr];
     end
 
     always @(posedge clk) begin
-        if (rst) begin
-            wr_ptr_reg <= {DEPTH_LOG2{1'b0}};
-            rd_ptr_reg <= {DEPTH_LOG2{1'b0}};
-            rd_valid   <= 1'b0;
-            count_reg  <= {(DEPTH_LOG2+1){1'b0}};
-        end else begin
-            if (wr_en != rd_en)
-                count_reg <= rd_en ? count_reg - 1'b1 : count_reg + 1'b1;
-            if (wr_en)
-                wr_ptr_reg <= wr_ptr_reg + 1'b1;
-            if (rd_en)
-                rd_ptr_reg <= rd_ptr_reg + 1'b1;
-            if (rd_en)
-                rd_valid <= 1'b1;
-            else if (rd_ready)
-                rd_valid <= 1'b0;
-        end
+        if (rst)
+            rd_valid <= 1'b0;
+        else if (rd_en)
+            rd_valid <= 1'b1;
+        else if (rd_ready)
+            rd_valid <= 1'b0;
     end
-
-`ifndef SYNTHESIS
-    always @(posedge clk)
-        if (!rst && wr_en && full)
-            $display("ERROR %m: write while full at %0t", $time);
-`endif
 endmodule

@@ -23,43 +23,22 @@ module fs_reg_fifo #(
     localparam DEPTH = 1 << DEPTH_LOG2;
 
     reg [WIDTH-1:0] mem_reg [0:DEPTH-1];
-    reg [DEPTH_LOG2-1:0] wr_ptr_reg, rd_ptr_reg;
-    // The word count is a register of its own, and full_next is decided
-    // from its present value with flag compares (no adder after wr_en /
-    // rd_en: the writer's ready logic stays shallow, iCE40 timing).
-    reg [DEPTH_LOG2:0] count_reg;
+    wire [DEPTH_LOG2-1:0] wr_ptr, rd_ptr;
+    wire empty;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [DEPTH_LOG2:0] count;             // only the flags are used
+    /* verilator lint_on UNUSEDSIGNAL */
 
-    assign rd_valid  = (count_reg != {(DEPTH_LOG2+1){1'b0}});
-    assign full      = count_reg[DEPTH_LOG2];          // count <= DEPTH
-    assign full_next = (full && (wr_en == rd_en)) ||
-                       (count_reg == DEPTH[DEPTH_LOG2:0] - 1'b1 && wr_en && !rd_en);
-    assign rd_data   = mem_reg[rd_ptr_reg];
+    fs_fifo_ctrl #(.DEPTH_LOG2(DEPTH_LOG2)) u_ctrl (
+        .clk(clk), .rst(rst), .wr_en(wr_en), .rd_en(rd_en),
+        .wr_ptr(wr_ptr), .rd_ptr(rd_ptr), .count(count),
+        .empty(empty), .full(full), .full_next(full_next)
+    );
+
+    assign rd_valid = !empty;
+    assign rd_data  = mem_reg[rd_ptr];
 
     always @(posedge clk)
         if (wr_en)
-            mem_reg[wr_ptr_reg] <= wr_data;
-
-    always @(posedge clk) begin
-        if (rst) begin
-            wr_ptr_reg <= {DEPTH_LOG2{1'b0}};
-            rd_ptr_reg <= {DEPTH_LOG2{1'b0}};
-            count_reg  <= {(DEPTH_LOG2+1){1'b0}};
-        end else begin
-            if (wr_en != rd_en)
-                count_reg <= rd_en ? count_reg - 1'b1 : count_reg + 1'b1;
-            if (wr_en)
-                wr_ptr_reg <= wr_ptr_reg + 1'b1;
-            if (rd_en)
-                rd_ptr_reg <= rd_ptr_reg + 1'b1;
-        end
-    end
-
-`ifndef SYNTHESIS
-    always @(posedge clk) begin
-        if (!rst && wr_en && full)
-            $display("ERROR %m: write while full at %0t", $time);
-        if (!rst && rd_en && !rd_valid)
-            $display("ERROR %m: read while empty at %0t", $time);
-    end
-`endif
+            mem_reg[wr_ptr] <= wr_data;
 endmodule

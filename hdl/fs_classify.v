@@ -8,6 +8,10 @@
 //   TAG_W       width of an opaque per-frame sideband carried alongside.
 //
 // Input (one frame per in_valid cycle, any rate): the fs_parser result.
+// in_src_addr / in_dst_addr must hold their values in the cycle after
+// in_valid too (fs_parser guarantees it): stage 2 reads them there rather
+// than from a 256-bit stage-1 copy (255 iCE40 logic cells that hold nothing
+// but a flip-flop).
 // in_reason SRC_HASH (7) is the parser's "TCP/UDP, ports valid" placeholder,
 // NON_L4 (5) means "other IP protocol"; every other reason is final and
 // passes unchanged with partition 0.
@@ -107,8 +111,7 @@ module fs_classify #(
     reg [7:0]   s1_hit_reg, s1_proto_reg;
     reg [3:0]   s1_slt_reg;
     reg [3:1]   s1_seq_reg;
-    reg [127:0] s1_src_reg, s1_dst_reg;
-    reg [15:0]  s1_sport_reg, s1_dport_reg;
+    reg [15:0]  s1_maxport_reg;     // the larger port (TCP/UDP hash input)
     reg [TAG_W-1:0] s1_tag_reg;
 
     always @(posedge clk) begin
@@ -124,10 +127,7 @@ module fs_classify #(
             s1_slt_reg    <= lt_slices(in_src_addr, in_dst_addr);
             s1_seq_reg    <= eq_slices(in_src_addr, in_dst_addr);
             s1_proto_reg  <= in_proto;
-            s1_src_reg    <= in_src_addr;
-            s1_dst_reg    <= in_dst_addr;
-            s1_sport_reg  <= in_src_port;
-            s1_dport_reg  <= in_dst_port;
+            s1_maxport_reg <= (in_src_port > in_dst_port) ? in_src_port : in_dst_port;
             s1_tag_reg    <= in_tag;
         end
     end
@@ -161,13 +161,13 @@ module fs_classify #(
     function [263:0] hash_input;
         input         nonl4, pgt, lt;
         input [127:0] src, dst;
-        input [15:0]  sport, dport;
+        input [15:0]  maxport;
         input [7:0]   proto;
         reg top_is_src;     // one select for the shared first 16 bytes
         begin
             top_is_src = nonl4 ? lt : pgt;
             hash_input = {top_is_src ? src : dst,
-                          nonl4 ? {lt ? dst : src, proto} : {pgt ? sport : dport, 120'd0}};
+                          nonl4 ? {lt ? dst : src, proto} : {maxport, 120'd0}};
         end
     endfunction
 
@@ -188,8 +188,7 @@ module fs_classify #(
             out_tag    <= s1_tag_reg;
             if (s2_hashed)
                 out_hin <= hash_input(s1_nonl4_reg, s1_pgt_reg, src_lt_dst(s1_slt_reg, s1_seq_reg),
-                                      s1_src_reg, s1_dst_reg, s1_sport_reg, s1_dport_reg,
-                                      s1_proto_reg);
+                                      in_src_addr, in_dst_addr, s1_maxport_reg, s1_proto_reg);
         end
     end
 endmodule

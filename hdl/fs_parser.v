@@ -18,11 +18,18 @@
 // ignored until the frame's last beat. One result per frame, in order;
 // one-beat frames back to back give one result per cycle; bubbles
 // (beat_valid low) may occur anywhere.
-// The res_* fields are meaningful only in the cycle res_valid is high: they
-// double as capture registers for the frame being parsed (saves ~300 flip-
-// flops on the iCE40), so a consumer must take them in that cycle. In it they
-// are all zero where SPEC says the field does not apply: addresses and
-// protocol only for FORWARD, ports only for TCP/UDP (reason SRC_HASH).
+// The res_* fields double as capture registers for the frame being parsed
+// (saves ~300 flip-flops on the iCE40), so they are meaningful only around
+// res_valid: action, reason, protocol and ports in the cycle res_valid is
+// high; the addresses in that cycle and the next one (fs_classify reads them
+// there instead of copying 256 bits). The next frame writes them at the
+// earliest two edges after that cycle: an address slot is loaded from its
+// beat 3 or later (A stage), and a two-beat frame's IPv4 mapping lands one
+// edge after the following cycle. Protocol and ports are zero where SPEC says
+// the field does not apply (protocol only for FORWARD, ports only for TCP/UDP,
+// reason SRC_HASH); the addresses are meaningful only for FORWARD and hold
+// leftovers otherwise (zeroing them at the next frame's verdict would break
+// the two-cycle hold: a one-beat frame's verdict lands in that second cycle).
 // A last beat with keep == 0 is taken as a frame of 8*beat bytes (the lone
 // zero-length beat is the case the interface promises).
 // cfg_promisc / cfg_mac* are sampled on each frame's first beat.
@@ -79,8 +86,9 @@
 //     slots, W1 or W2 by the parity of wl), ports into res_*_port.
 // post (cycle after the deciding beat's B update): the verdict is a priority
 //   choice over the flags in SPEC order (short, MAC, Ethernet, IP header,
-//   fragment, walker); result registers loaded, fields that do not apply
-//   zeroed, IPv4 addresses mapped (::ffff:a.b.c.d), state flags cleared.
+//   fragment, walker); result registers loaded, protocol and ports zeroed
+//   where they do not apply, IPv4 addresses mapped (::ffff:a.b.c.d), state
+//   flags cleared.
 //   The next frame's first beat may be in B in that cycle: a first beat
 //   only loads the MAC result, never a flag, so nothing is lost.
 //
@@ -638,9 +646,9 @@ module fs_parser (
         if (rst) begin
             res_src_addr <= 128'd0; res_dst_addr <= 128'd0;
         end else if (q_post) begin
-            if (!fwd(ipok, wports, wc[C_OTH])) begin
-                res_src_addr <= 128'd0; res_dst_addr <= 128'd0;
-            end else if (v4) begin
+            // No zeroing for frames that are not FORWARD (see the timing
+            // contract): only the IPv4 mapping.
+            if (v4) begin
                 res_src_addr[127:32] <= {80'd0, 16'hffff};
                 res_dst_addr[127:32] <= {80'd0, 16'hffff};
             end

@@ -1,5 +1,5 @@
 // Package sim runs the Verilated flowsteer RTL (hdl/flowsteer_top.v and
-// hdl/fs_link_bridge.v inside sim/rtl/flowsteer_sim_top.v) in-process
+// hdl/fs_link_bridge.v, two Verilated models wired together in sim/csrc) in-process
 // through cgo: frames in, decision words and egress frames out, registers
 // read and written as a board has them.
 //

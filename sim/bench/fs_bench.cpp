@@ -1,6 +1,6 @@
 // Plain C++ Verilator harness: the speed baseline for the Go co-simulation.
 // Reads a raw frames file (sim/framefile), drives every frame through
-// flowsteer_sim_top as 64-bit AXI-Stream beats with no backpressure
+// flowsteer_top as 64-bit AXI-Stream beats with no backpressure
 // (egress and decision tready always high), and prints one line:
 //
 //   frames N bytes B cycles C seconds S frames_per_s F cycles_per_s R dec_fnv H egress_fnv E
@@ -16,7 +16,7 @@
 #include <cstring>
 #include <vector>
 
-#include "Vflowsteer_sim_top.h"
+#include "Vflowsteer_top.h"
 #include "verilated.h"
 
 namespace {
@@ -76,13 +76,10 @@ int main(int argc, char **argv) {
     const uint64_t n = off.size() - 1;
 
     VerilatedContext ctx;
-    Vflowsteer_sim_top top{&ctx};
-    top.csr_via_link = 0;
+    Vflowsteer_top top{&ctx};
     top.s_axis_tvalid = 0;
     top.s_axil_awvalid = top.s_axil_wvalid = top.s_axil_arvalid = 0;
     top.s_axil_bready = top.s_axil_rready = 0;
-    top.link_rx_tvalid = 0;
-    top.link_tx_tready = 1;
     top.m_axis_tready = 1;
     top.m_dec_tready = 1;
     top.rst = 1;

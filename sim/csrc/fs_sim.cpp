@@ -1,4 +1,9 @@
-// Implementation of fs_sim.h over the Verilated flowsteer_sim_top.
+// Implementation of fs_sim.h over two Verilated models: the core
+// (flowsteer_top) and the link bridge (fs_link_bridge). The shim wires the
+// bridge's AXI-Lite master to the core's slave in link mode; otherwise it
+// drives the core's slave itself and never evaluates the bridge (except in
+// reset, so that a later switch to link mode finds it reset). Two models
+// instead of one wrapper: see sim/sim.mk.
 //
 // One clock cycle is: inputs set -> eval (clk low, combinational settle) ->
 // handshakes sampled -> posedge eval. Sampling before the edge is what the
@@ -12,7 +17,8 @@
 #include <memory>
 #include <string>
 
-#include "Vflowsteer_sim_top.h"
+#include "Vflowsteer_top.h"
+#include "Vfs_link_bridge.h"
 #include "verilated.h"
 #if FS_SIM_TRACE
 #include "verilated_fst_c.h"
@@ -76,7 +82,8 @@ static inline fs_sim *enter(fs_sim *s);
 
 struct fs_sim {
     std::unique_ptr<VerilatedContext> ctx;
-    std::unique_ptr<Vflowsteer_sim_top> top;
+    std::unique_ptr<Vflowsteer_top> top;
+    std::unique_ptr<Vfs_link_bridge> bridge;
 #if FS_SIM_TRACE
     std::unique_ptr<VerilatedFstC> fst;
 #endif
@@ -106,26 +113,98 @@ struct fs_sim {
 #endif
     }
 
+    // The bridge's AXI-Lite master outputs, for the settle loop below.
+    struct BridgeOut {
+        uint32_t awaddr, awvalid, wdata, wstrb, wvalid, bready, araddr, arvalid, rready;
+        bool operator==(const BridgeOut &o) const { return std::memcmp(this, &o, sizeof o) == 0; }
+    };
+    BridgeOut bridge_out() const {
+        const Vfs_link_bridge *b = bridge.get();
+        return {b->m_axil_awaddr, b->m_axil_awvalid, b->m_axil_wdata, b->m_axil_wstrb, b->m_axil_wvalid,
+                b->m_axil_bready, b->m_axil_araddr, b->m_axil_arvalid, b->m_axil_rready};
+    }
+    // Core slave outputs -> bridge master inputs.
+    void core_to_bridge() {
+        Vflowsteer_top *t = top.get();
+        Vfs_link_bridge *b = bridge.get();
+        b->m_axil_awready = t->s_axil_awready;
+        b->m_axil_wready = t->s_axil_wready;
+        b->m_axil_bresp = t->s_axil_bresp;
+        b->m_axil_bvalid = t->s_axil_bvalid;
+        b->m_axil_arready = t->s_axil_arready;
+        b->m_axil_rdata = t->s_axil_rdata;
+        b->m_axil_rresp = t->s_axil_rresp;
+        b->m_axil_rvalid = t->s_axil_rvalid;
+    }
+    void bridge_to_core(const BridgeOut &o) {
+        Vflowsteer_top *t = top.get();
+        t->s_axil_awaddr = o.awaddr;
+        t->s_axil_awvalid = o.awvalid;
+        t->s_axil_wdata = o.wdata;
+        t->s_axil_wstrb = o.wstrb;
+        t->s_axil_wvalid = o.wvalid;
+        t->s_axil_bready = o.bready;
+        t->s_axil_araddr = o.araddr;
+        t->s_axil_arvalid = o.arvalid;
+        t->s_axil_rready = o.rready;
+    }
+
+    // Link mode, clock low: settle both models together. The bridge's
+    // master outputs come from its registers, so one exchange normally
+    // settles; the loop makes the result right for any combinational path
+    // between the two (and stops on a combinational loop).
+    void settle_linked() {
+        Vflowsteer_top *t = top.get();
+        Vfs_link_bridge *b = bridge.get();
+        b->rx_tvalid = !link_rx.empty();
+        b->rx_tdata = link_rx.empty() ? 0 : link_rx.front();
+        b->tx_tready = 1;
+        b->clk = 0;
+        core_to_bridge();
+        b->eval();
+        BridgeOut o = bridge_out();
+        for (int i = 0; i < 8; i++) {
+            bridge_to_core(o);
+            t->eval();
+            core_to_bridge();
+            b->eval();
+            BridgeOut n = bridge_out();
+            if (n == o) break;
+            o = n;
+        }
+    }
+
     // One cycle. The caller has set the stream/CSR inputs; `sample` runs
     // after the combinational settle and before the edge.
     template <typename F>
     inline void cycle(F &&sample) {
-        Vflowsteer_sim_top *t = top.get();
-        if (via_link) {
-            t->link_rx_tvalid = !link_rx.empty();
-            t->link_rx_tdata = link_rx.empty() ? 0 : link_rx.front();
-            t->link_tx_tready = 1;
-        }
+        Vflowsteer_top *t = top.get();
+        Vfs_link_bridge *b = bridge.get();
+        // In reset the bridge is clocked too (unlinked, its inputs idle).
+        const bool clock_bridge = via_link || t->rst;
+        if (clock_bridge) b->rst = t->rst;
         t->clk = 0;
-        t->eval();
+        if (via_link) {
+            settle_linked();
+        } else {
+            t->eval();
+            if (clock_bridge) {
+                b->clk = 0;
+                b->eval();
+            }
+        }
         dump(2 * cycles);
         if (via_link) {
-            if (t->link_rx_tvalid && t->link_rx_tready) link_rx.pop_front();
-            if (t->link_tx_tvalid) link_tx.push_back(t->link_tx_tdata);
+            if (b->rx_tvalid && b->rx_tready) link_rx.pop_front();
+            if (b->tx_tvalid) link_tx.push_back(b->tx_tdata);
         }
         sample();
         t->clk = 1;
         t->eval();
+        if (clock_bridge) {
+            b->clk = 1;
+            b->eval();
+        }
         dump(2 * cycles + 1);
         cycles++;
     }
@@ -134,7 +213,7 @@ struct fs_sim {
     }
 
     void streams_idle() {
-        Vflowsteer_sim_top *t = top.get();
+        Vflowsteer_top *t = top.get();
         t->s_axis_tvalid = 0;
         t->s_axis_tdata = 0;
         t->s_axis_tkeep = 0;
@@ -142,8 +221,19 @@ struct fs_sim {
         t->m_axis_tready = 0;  // hold anything unexpected instead of losing it
         t->m_dec_tready = 0;
     }
+    // Every bridge input low: how an unlinked bridge sees the world.
+    void bridge_idle() {
+        Vfs_link_bridge *b = bridge.get();
+        b->rx_tvalid = 0;
+        b->rx_tdata = 0;
+        b->tx_tready = 0;
+        b->m_axil_awready = b->m_axil_wready = b->m_axil_bvalid = 0;
+        b->m_axil_arready = b->m_axil_rvalid = 0;
+        b->m_axil_bresp = b->m_axil_rresp = 0;
+        b->m_axil_rdata = 0;
+    }
     void csr_idle() {
-        Vflowsteer_sim_top *t = top.get();
+        Vflowsteer_top *t = top.get();
         t->s_axil_awvalid = 0;
         t->s_axil_wvalid = 0;
         t->s_axil_bready = 0;
@@ -159,7 +249,7 @@ struct fs_sim {
 
     int write32(uint32_t addr, uint32_t val) {
         if (addr > 0xFFFF) return fail(FS_E_ARG, "sim: write address 0x%x beyond the 16-bit CSR space", addr);
-        Vflowsteer_sim_top *t = top.get();
+        Vflowsteer_top *t = top.get();
         streams_idle();
         t->s_axil_awaddr = addr;
         t->s_axil_wdata = val;
@@ -192,7 +282,7 @@ struct fs_sim {
 
     int read32(uint32_t addr, uint32_t *val) {
         if (addr > 0xFFFF) return fail(FS_E_ARG, "sim: read address 0x%x beyond the 16-bit CSR space", addr);
-        Vflowsteer_sim_top *t = top.get();
+        Vflowsteer_top *t = top.get();
         streams_idle();
         t->s_axil_araddr = addr;
         bool ar_done = false, r_done = false;
@@ -237,7 +327,7 @@ int fs_sim::run_frames(const uint8_t *buf, const uint32_t *offsets, uint32_t nfr
     for (uint32_t i = 0; i < nframes; i++)
         if (offsets[i + 1] < offsets[i]) return fail(FS_E_ARG, "sim: frame offsets decrease at frame %u", i);
 
-    Vflowsteer_sim_top *t = top.get();
+    Vflowsteer_top *t = top.get();
     csr_idle();
     Rng rng{bp->seed};
     Staller in_gap, out_stall, dec_stall;
@@ -395,7 +485,8 @@ fs_sim *fs_sim_new(const fs_sim_opts *opts, char *err, size_t errlen) {
     }
 #endif
     enter(s.get());
-    s->top = std::make_unique<Vflowsteer_sim_top>(s->ctx.get(), "TOP");
+    s->top = std::make_unique<Vflowsteer_top>(s->ctx.get(), "TOP");
+    s->bridge = std::make_unique<Vfs_link_bridge>(s->ctx.get(), "BRIDGE");
     s->via_link = opts && opts->via_link;
 #if FS_SIM_TRACE
     if (want_fst) {
@@ -410,12 +501,9 @@ fs_sim *fs_sim_new(const fs_sim_opts *opts, char *err, size_t errlen) {
         s->fst_stop = opts->fst_stop;
     }
 #endif
-    Vflowsteer_sim_top *t = s->top.get();
-    t->csr_via_link = s->via_link;
     s->streams_idle();
     s->csr_idle();
-    t->link_rx_tvalid = 0;
-    t->link_tx_tready = 0;
+    s->bridge_idle();
     fs_sim_reset(s.get(), 8);
     (void)err;
     (void)errlen;
@@ -429,6 +517,7 @@ void fs_sim_free(fs_sim *s) {
     if (s->fst) s->fst->close();
 #endif
     s->top->final();
+    s->bridge->final();
     delete s;
 }
 
@@ -471,10 +560,9 @@ int fs_sim_set_via_link(fs_sim *s, int via_link) {
     enter(s);
     s->streams_idle();
     s->csr_idle();
-    s->top->link_rx_tvalid = 0;
+    s->bridge_idle();
     s->via_link = via_link != 0;
-    s->top->csr_via_link = s->via_link;
-    // A few idle cycles so the CSR mux settles before the next access.
+    // A few idle cycles before the next access (as a board's port switch).
     for (int i = 0; i < 4; i++) s->idle_cycle();
     return FS_OK;
 }

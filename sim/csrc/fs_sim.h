@@ -1,4 +1,5 @@
-/* C API of the Verilated flowsteer_sim_top model, for cgo (sim/sim.go) and
+/* C API of the Verilated flowsteer_top model (and the fs_link_bridge model
+ * in front of its register port in link mode), for cgo (sim/sim.go) and
  * anything else that wants to drive the RTL in-process.
  *
  * Every call that runs the model ticks the clock itself; one handle must not

@@ -273,7 +273,7 @@ module flowsteer_top #(
         .clk(clk), .rst(rst), .d({cls_valid, cls_lk_part}), .q({m_valid, m_lk_part})
     );
     fs_delay_ram #(.WIDTH(21), .STAGES(HASH_LAT)) u_meta_delay (
-        .clk(clk),
+        .clk(clk), .we(cls_valid),
         .d({cls_hashed, cls_action, cls_reason, cls_part, cls_eqtm, cls_tag}),
         .q({m_hashed, m_action, m_reason, m_part, m_eqtm, m_tag})
     );
@@ -423,10 +423,12 @@ module flowsteer_top #(
             wire [143:0] key_m;
             reg  [143:0] l1_key_reg;
             fs_delay_ram #(.WIDTH(144), .STAGES(HASH_LAT)) u_key_delay (
-                .clk(clk), .d(cls_hin[263:120]), .q(key_m)
+                .clk(clk), .we(cls_valid && cls_hashed), .d(cls_hin[263:120]), .q(key_m)
             );
+            // (read by the flow table only behind l1_valid_reg)
             always @(posedge clk)
-                l1_key_reg <= key_m;
+                if (m_valid)
+                    l1_key_reg <= key_m;
 
             // FLOW_CMD: wait until every frame accepted before the write has
             // made its request (first beats are held meanwhile), then pulse.

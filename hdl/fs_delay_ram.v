@@ -13,11 +13,15 @@
 // read-during-write behaviour never matters. Contents are undefined after
 // power-up and are not reset: carry valid bits in fs_delay (flip-flops,
 // reset) beside it.
+// we: write only the words whose valid bit is set (the others are never
+// used, so their slots may keep older words); a simulator then skips the
+// wide write on the other cycles. Tie it high for a plain delay.
 module fs_delay_ram #(
     parameter WIDTH  = 8,
     parameter STAGES = 4
 ) (
     input  wire             clk,
+    input  wire             we,
     input  wire [WIDTH-1:0] d,
     output reg  [WIDTH-1:0] q
 );
@@ -32,7 +36,8 @@ module fs_delay_ram #(
 
     wire [7:0] rd_addr = wr_ptr_reg - BACK;  // 8 bits: wraps around the buffer
     always @(posedge clk) begin
-        mem[wr_ptr_reg] <= d;
+        if (we)
+            mem[wr_ptr_reg] <= d;
         q <= mem[rd_addr];
         wr_ptr_reg <= wr_ptr_reg + 8'd1;
     end

@@ -13,6 +13,8 @@
 //   WIDTH      bits per word.
 // Contents are undefined until written: fs_flow_table writes every word in
 // its reset walk before the first read that matters.
+// re: the read port loads only when asked (a block RAM's read enable; a
+// simulator then copies the word only in the cycles that use it).
 module fs_flow_ram #(
     parameter ADDR_BITS = 10,
     parameter WIDTH     = 8
@@ -21,6 +23,7 @@ module fs_flow_ram #(
     input  wire                 we,
     input  wire [AW-1:0]        waddr,
     input  wire [WIDTH-1:0]     wdata,
+    input  wire                 re,
     input  wire [AW-1:0]        raddr,
     output reg  [WIDTH-1:0]     rdata
 );
@@ -35,6 +38,7 @@ module fs_flow_ram #(
     always @(posedge clk) begin
         if (we)
             mem[waddr] <= wdata;
-        rdata <= mem[raddr];
+        if (re)
+            rdata <= mem[raddr];
     end
 endmodule

@@ -116,6 +116,9 @@ module fs_flow_table #(
     // ----------------------------------------------------------------- RAMs
     wire [SB-1:0] req_set  = (SETS_LOG2 == 0) ? {SB{1'b0}} : req_hash[12 +: SB];
     wire [SB-1:0] rd_addr  = walk_active_reg ? walk_set_reg : req_set;
+    // The RAMs are read only for a request entering stage 1 or a walk step
+    // (the only cycles whose read data anything uses).
+    wire          rd_en    = req_valid || walk_active_reg;
 
     wire [WAYS*ENT_BITS-1:0] way_rd_flat;
     wire [AGES-1:0]          lru_rd;
@@ -131,13 +134,13 @@ module fs_flow_table #(
             fs_flow_ram #(.ADDR_BITS(SETS_LOG2), .WIDTH(ENT_BITS)) u_way (
                 .clk(clk), .we(way_we[g]), .waddr(wr_addr),
                 .wdata(way_wd_flat[g*ENT_BITS +: ENT_BITS]),
-                .raddr(rd_addr), .rdata(way_rd_flat[g*ENT_BITS +: ENT_BITS]));
+                .re(rd_en), .raddr(rd_addr), .rdata(way_rd_flat[g*ENT_BITS +: ENT_BITS]));
         end
     endgenerate
 
     fs_flow_ram #(.ADDR_BITS(SETS_LOG2), .WIDTH(AGES)) u_lru (
         .clk(clk), .we(lru_we), .waddr(wr_addr), .wdata(lru_wd),
-        .raddr(rd_addr), .rdata(lru_rd));
+        .re(rd_en), .raddr(rd_addr), .rdata(lru_rd));
 
     // Initial ages 0..W-1, the model's order after NewFlowTable.
     wire [AGES-1:0] init_ages;
@@ -247,10 +250,13 @@ module fs_flow_table #(
     end
 
     // ---------------------------------------------------------- commands
+    // A flush-one-TM command sets its TM's bit in pend_mask_reg (only in the
+    // command's cycle: the 2**TM_BITS-bit mask is not rebuilt every cycle);
+    // pend_tm_reg says whether any bit is set, so no cycle needs the wide OR.
     wire           cmd_tm_fits = (cmd_tm >> TM_BITS) == 8'd0;
-    wire [NTM-1:0] cmd_mask    = (cmd_flush_tm && cmd_tm_fits)
-                                 ? ({{NTM-1{1'b0}}, 1'b1} << cmd_tm[TM_BITS-1:0]) : {NTM{1'b0}};
-    wire           pend_any    = pend_all_reg || (|pend_mask_reg);
+    wire           cmd_tm_set  = cmd_flush_tm && cmd_tm_fits;
+    reg            pend_tm_reg;
+    wire           pend_any    = pend_all_reg || pend_tm_reg;
     wire           walk_start  = pend_any && !walk_active_reg && !f1_valid_reg && !s1_valid_reg;
 
     assign busy = walk_active_reg || f1_valid_reg || pend_any;
@@ -293,6 +299,7 @@ module fs_flow_table #(
             walk_all_reg    <= 1'b0;
             walk_mask_reg   <= {NTM{1'b0}};
             pend_all_reg    <= 1'b0;
+            pend_tm_reg     <= 1'b0;
             pend_mask_reg   <= {NTM{1'b0}};
         end else begin
             if (walk_start) begin
@@ -302,15 +309,22 @@ module fs_flow_table #(
                 walk_all_reg    <= pend_all_reg;
                 walk_mask_reg   <= pend_mask_reg;
                 pend_all_reg    <= cmd_flush_all;
-                pend_mask_reg   <= cmd_mask;
+                pend_tm_reg     <= cmd_tm_set;
+                pend_mask_reg   <= {NTM{1'b0}};
+                if (cmd_tm_set)
+                    pend_mask_reg[cmd_tm[TM_BITS-1:0]] <= 1'b1;
             end else begin
                 if (walk_active_reg) begin
                     if (walk_set_reg == LAST_SET)
                         walk_active_reg <= 1'b0;
                     walk_set_reg <= walk_set_reg + {{SB-1{1'b0}}, 1'b1};
                 end
-                pend_all_reg  <= pend_all_reg || cmd_flush_all;
-                pend_mask_reg <= pend_mask_reg | cmd_mask;
+                if (cmd_flush_all)
+                    pend_all_reg <= 1'b1;
+                if (cmd_tm_set) begin
+                    pend_tm_reg <= 1'b1;
+                    pend_mask_reg[cmd_tm[TM_BITS-1:0]] <= 1'b1;
+                end
             end
         end
 
@@ -321,7 +335,9 @@ module fs_flow_table #(
             cnt_inserts   <= 32'd0;
             cnt_evictions <= 32'd0;
             cnt_flushed   <= 32'd0;
-        end else begin
+        end else if (cnt_clear || apply_now || f1_valid_reg) begin
+            // (only in cycles that can change one: a lookup, a walk step,
+            // a clear)
             cnt_hits      <= (cnt_clear ? 32'd0 : cnt_hits)      + {31'd0, apply_now && hit};
             cnt_misses    <= (cnt_clear ? 32'd0 : cnt_misses)    + {31'd0, apply_now && !hit};
             cnt_inserts   <= (cnt_clear ? 32'd0 : cnt_inserts)   + {31'd0, apply_now && !hit};

@@ -103,9 +103,22 @@ module fs_toeplitz #(
     generate
         if (CHUNKS == 1) begin : g_parallel
             // Plain wires (the function calls would copy all four keys
-            // into a temporary on every simulated cycle).
-            wire [1:0]   par_part = (PARTITIONS < 2) ? 2'd0 : req_part;
-            wire [319:0] par_key = keys[320*par_part +: 320];
+            // into a temporary on every simulated cycle). The key select is
+            // a case on constant, word-aligned slices (a simulator copies
+            // ten words; the indexed part-select cost it a shift per word
+            // on every cycle), and it follows req_part only in request
+            // cycles, the only ones that read it.
+            reg [319:0] par_key;
+            always @* begin
+                par_key = keys[319:0];
+                if (PARTITIONS > 1 && req_valid)
+                    case (req_part)
+                        2'd1:    par_key = keys[639:320];
+                        2'd2:    par_key = keys[959:640];
+                        2'd3:    par_key = keys[1279:960];
+                        default: par_key = keys[319:0];
+                    endcase
+            end
             /* verilator lint_off UNUSEDSIGNAL */
             wire [IN_BITS+PW-1:0] par_in_ext  = {req_data, {PW{1'b0}}};
             wire [320+KW-1:0]     par_key_ext = {par_key, {KW{1'b0}}};

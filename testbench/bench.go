@@ -55,6 +55,9 @@ type Options struct {
 	// modelCfg, set by tests only, gives the model another configuration
 	// than the device: the injected fault that proves the bench can fail.
 	modelCfg *host.Config
+	// noLogHeader leaves the log header out (a Pool's later benches, whose
+	// lines follow the first one's).
+	noLogHeader bool
 }
 
 // Bench is one device (Verilated RTL behind a driver.Device) and, unless
@@ -160,11 +163,15 @@ func New(cfg *host.Config, opts Options) (*Bench, error) {
 	}
 	if opts.HWLog != nil {
 		b.hwLog = bufio.NewWriterSize(opts.HWLog, 1<<20)
-		b.hwLog.WriteString(host.LogHeader)
+		if !opts.noLogHeader {
+			b.hwLog.WriteString(host.LogHeader)
+		}
 	}
 	if opts.SWLog != nil {
 		b.swLog = bufio.NewWriterSize(opts.SWLog, 1<<20)
-		b.swLog.WriteString(host.LogHeader)
+		if !opts.noLogHeader {
+			b.swLog.WriteString(host.LogHeader)
+		}
 	}
 	return b, nil
 }
@@ -508,12 +515,8 @@ func (b *Bench) batch(frames [][]byte, commit *Change) error {
 // Finish flushes the logs and checks the device's counters against the
 // decisions seen (the counters are 32 bits, compared modulo 2^32).
 func (b *Bench) Finish() error {
-	for _, w := range []*bufio.Writer{b.hwLog, b.swLog} {
-		if w != nil {
-			if err := w.Flush(); err != nil {
-				return fmt.Errorf("writing log: %v", err)
-			}
-		}
+	if err := b.flushLogs(); err != nil {
+		return err
 	}
 	c, err := b.dev.Counters()
 	if err != nil {
@@ -550,6 +553,18 @@ func (b *Bench) Finish() error {
 	}
 	if len(diffs) > 0 {
 		return fmt.Errorf("device counters disagree with the decisions: %v", diffs)
+	}
+	return nil
+}
+
+// flushLogs writes out the buffered log lines.
+func (b *Bench) flushLogs() error {
+	for _, w := range []*bufio.Writer{b.hwLog, b.swLog} {
+		if w != nil {
+			if err := w.Flush(); err != nil {
+				return fmt.Errorf("writing log: %v", err)
+			}
+		}
 	}
 	return nil
 }

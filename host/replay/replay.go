@@ -60,6 +60,22 @@ func (s *Summary) Add(d host.Decision) {
 	}
 }
 
+// Merge adds o's counts to s (Elapsed stays s's).
+func (s *Summary) Merge(o *Summary) {
+	s.Frames += o.Frames
+	for i := range s.Actions {
+		s.Actions[i] += o.Actions[i]
+	}
+	for i := range s.Reasons {
+		s.Reasons[i] += o.Reasons[i]
+	}
+	for p := range s.TMLoad {
+		for t := range s.TMLoad[p] {
+			s.TMLoad[p][t] += o.TMLoad[p][t]
+		}
+	}
+}
+
 // FramesPerSecond is the rate over Elapsed.
 func (s *Summary) FramesPerSecond() float64 {
 	if s.Elapsed <= 0 {

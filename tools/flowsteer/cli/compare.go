@@ -60,18 +60,17 @@ it, the pipeline is drained at each change.`,
 				return usageError("compare: --commit-in-flight needs --link (the COMMIT goes through the link bridge)")
 			}
 			in.opts.InFlightCommits = inFlight
-			b, err := testbench.New(in.cfg, in.opts)
+			p, err := in.pool()
 			if err != nil {
 				return err
 			}
-			defer b.Close()
-			runErr := in.run(b)
+			defer p.Close()
+			runErr := in.run(p)
 			if runErr == nil {
-				runErr = b.Finish()
+				runErr = p.Finish()
 			}
-			sw, hw := b.SW, b.HW
-			sw.Elapsed, hw.Elapsed = b.ModelElapsed, b.SimElapsed
-			writeComparison(env.Stdout, filepath.Base(args[0]), b, &sw, &hw)
+			sw, hw := p.Summaries()
+			writeComparison(env.Stdout, filepath.Base(args[0]), p, &sw, &hw)
 			if pngPath != "" {
 				title := fmt.Sprintf("%s: per-TM load, model vs co-simulation", filepath.Base(args[0]))
 				if err := testbench.WriteLoadPNG(pngPath, title, &sw, &hw); err != nil {
@@ -81,8 +80,8 @@ it, the pipeline is drained at each change.`,
 			if runErr != nil {
 				return runErr
 			}
-			if b.Mismatches > 0 {
-				return fmt.Errorf("compare: %d of %d frames differ; first: %v", b.Mismatches, b.Frames(), b.First)
+			if n, first := p.Mismatches(); n > 0 {
+				return fmt.Errorf("compare: %d of %d frames differ; first: %v", n, p.Frames(), first)
 			}
 			fmt.Fprintln(env.Stdout, "compare: model and RTL agree on every frame")
 			return nil
@@ -96,14 +95,18 @@ it, the pipeline is drained at each change.`,
 }
 
 // writeComparison prints both sides' counts in two columns.
-func writeComparison(w io.Writer, name string, b *testbench.Bench, sw, hw *replay.Summary) {
+func writeComparison(w io.Writer, name string, p *testbench.Pool, sw, hw *replay.Summary) {
+	mismatches, _ := p.Mismatches()
 	fmt.Fprintf(w, "capture     %s\n", name)
-	fmt.Fprintf(w, "frames      %d\n", b.Frames())
-	fmt.Fprintf(w, "mismatches  %d\n", b.Mismatches)
-	if b.Commits > 0 {
-		fmt.Fprintf(w, "commits     %d", b.Commits)
-		if b.InFlight > 0 {
-			fmt.Fprintf(w, " (%d in flight; the hardware switched at these frames: %v)", b.InFlight, b.CommitFrames)
+	fmt.Fprintf(w, "frames      %d\n", p.Frames())
+	fmt.Fprintf(w, "mismatches  %d\n", mismatches)
+	if n := len(p.Benches()); n > 1 {
+		fmt.Fprintf(w, "simulators  %d (frames split between them, run in parallel)\n", n)
+	}
+	if p.Commits > 0 {
+		fmt.Fprintf(w, "commits     %d", p.Commits)
+		if n, frames := p.InFlight(); n > 0 {
+			fmt.Fprintf(w, " (%d in flight; the hardware switched at these frames: %v)", n, frames)
 		}
 		fmt.Fprintln(w)
 	}
@@ -120,8 +123,8 @@ func writeComparison(w io.Writer, name string, b *testbench.Bench, sw, hw *repla
 		}
 	}
 	fmt.Fprintf(w, "%-20s %12.0f %12.0f\n", "frames/s", sw.FramesPerSecond(), hw.FramesPerSecond())
-	if b.SimElapsed > 0 {
-		fmt.Fprintf(w, "%-20s %12s %12.0f\n", "cycles/s", "", float64(b.Cycles)/b.SimElapsed.Seconds())
+	if p.SimElapsed > 0 {
+		fmt.Fprintf(w, "%-20s %12s %12.0f\n", "cycles/s", "", float64(p.Cycles)/p.SimElapsed.Seconds())
 	}
 }
 

@@ -86,13 +86,23 @@ func TestCosimStreamsAcrossChunks(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	want, err := os.ReadFile(sw)
 	require.NoError(t, err)
-	hw := filepath.Join(dir, "hw.tsv")
-	code, _, errs = run(t, "", append([]string{"cosim", capPath, "--config", cfgPath, "-o", hw}, changes...)...)
+	// One simulator, then three sharing every chunk (parts of 333 frames,
+	// so changes fall at part edges too).
+	for _, jobs := range []string{"1", "3"} {
+		hw := filepath.Join(dir, "hw.tsv")
+		code, _, errs = run(t, "", append([]string{"cosim", capPath, "--config", cfgPath, "-o", hw, "--jobs", jobs}, changes...)...)
+		require.Equal(t, 0, code, errs)
+		assert.Contains(t, errs, "frames 4709")
+		got, err := os.ReadFile(hw)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "--jobs %s", jobs)
+	}
+	code, out, errs := run(t, "", append([]string{"compare", capPath, "--config", cfgPath, "-j", "2",
+		"--report", filepath.Join(dir, "rep")}, changes...)...)
 	require.Equal(t, 0, code, errs)
-	assert.Contains(t, errs, "frames 4709")
-	got, err := os.ReadFile(hw)
-	require.NoError(t, err)
-	require.Equal(t, string(want), string(got))
+	assert.Contains(t, out, "simulators  2")
+	assert.Contains(t, out, "commits     3")
+	assert.Contains(t, out, "agree on every frame")
 }
 
 // TestComparePassesAndDrawsLoad: compare agrees on the bundled capture
@@ -146,6 +156,8 @@ func TestCosimCompareErrors(t *testing.T) {
 	img := filepath.Join(dir, "x.img")
 	var tbl table.Table
 	require.NoError(t, table.WriteFile(img, table.Image{Partition: 0, TMBits: 8, Table: tbl}))
+	flowCfg := filepath.Join(dir, "flow.yaml")
+	require.NoError(t, os.WriteFile(flowCfg, []byte("flow_state:\n  enabled: true\n"), 0o644))
 	for _, c := range []struct {
 		code int
 		args []string
@@ -155,6 +167,8 @@ func TestCosimCompareErrors(t *testing.T) {
 		{2, []string{"compare", capPath, "--backpressure", "sometimes"}},
 		{2, []string{"cosim", capPath, "--change", "nope"}},
 		{2, []string{"cosim", capPath, "--batch", "0"}},
+		{2, []string{"cosim", capPath, "--jobs", "0"}},
+		{2, []string{"compare", capPath, "--jobs", "2", "--config", flowCfg}},
 		{1, []string{"compare", filepath.Join(dir, "missing.pcap")}},
 		{1, []string{"compare", capPath, "--config", filepath.Join(dir, "missing.yaml")}},
 		{1, []string{"cosim", capPath, "--change", "999999:" + img}},

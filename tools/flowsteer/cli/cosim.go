@@ -25,6 +25,7 @@ type cosimFlags struct {
 	seed         uint64
 	viaLink      bool
 	batch        int
+	jobs         int
 }
 
 func (f *cosimFlags) add(cmd *cobra.Command, defaultBP string) {
@@ -35,6 +36,7 @@ func (f *cosimFlags) add(cmd *cobra.Command, defaultBP string) {
 	fl.Uint64Var(&f.seed, "seed", 1, "seed of the backpressure patterns")
 	fl.BoolVar(&f.viaLink, "link", false, "program the device through fs_link_bridge and the link protocol instead of the direct register port")
 	fl.IntVar(&f.batch, "batch", testbench.DefaultBatch, "frames per simulator call")
+	fl.IntVarP(&f.jobs, "jobs", "j", 1, "simulators run in parallel, each a whole device taking its share of every chunk of frames (flow state off, drained commits)")
 }
 
 // cosimInput is what both commands load before touching the simulator. The
@@ -44,6 +46,15 @@ type cosimInput struct {
 	capPath string
 	changes []testbench.Change
 	opts    testbench.Options
+	jobs    int
+}
+
+// pool builds the simulators (one unless --jobs).
+func (in *cosimInput) pool() (*testbench.Pool, error) {
+	if in.jobs > 1 && in.cfg.FlowState.Enabled {
+		return nil, usageError("--jobs %d: flow state is on, and then every frame's decision depends on all earlier ones (use one simulator)", in.jobs)
+	}
+	return testbench.NewPool(in.cfg, in.opts, in.jobs)
 }
 
 // streamChunk is how many frames are read ahead of the simulator at a time:
@@ -59,6 +70,9 @@ func (f *cosimFlags) load(name, capPath string) (*cosimInput, error) {
 	}
 	if f.batch < 1 {
 		return nil, usageError("%s: --batch must be at least 1", name)
+	}
+	if f.jobs < 1 || f.jobs > 64 {
+		return nil, usageError("%s: --jobs must be 1..64", name)
 	}
 	changes, err := testbench.ParseChanges(f.changes)
 	if err != nil {
@@ -87,7 +101,7 @@ func (f *cosimFlags) load(name, capPath string) (*cosimInput, error) {
 		}
 	}
 	return &cosimInput{cfg: cfg, capPath: capPath, changes: changes,
-		opts: testbench.Options{Pattern: pat, Seed: f.seed, ViaLink: f.viaLink, Batch: f.batch}}, nil
+		opts: testbench.Options{Pattern: pat, Seed: f.seed, ViaLink: f.viaLink, Batch: f.batch}, jobs: f.jobs}, nil
 }
 
 // countFrames reads up to want frames and says how many there were.
@@ -105,7 +119,7 @@ func countFrames(r *capture.Reader, want uint64) (uint64, error) {
 // run streams the capture through the bench in chunks of streamChunk frames,
 // handing each chunk the changes that fall inside it. Each chunk gets fresh
 // buffers: the bench may keep earlier frames (flow-state history).
-func (in *cosimInput) run(b *testbench.Bench) error {
+func (in *cosimInput) run(b *testbench.Pool) error {
 	r, err := capture.Open(in.capPath, replay.CaptureOptions(in.cfg))
 	if err != nil {
 		return err
@@ -202,7 +216,7 @@ whole run (large; use on short captures).`,
 				return err
 			}
 			in.opts.HWLog = out
-			b, err := testbench.New(in.cfg, in.opts)
+			b, err := in.pool()
 			if err != nil {
 				commit(false)
 				return err
@@ -218,8 +232,7 @@ whole run (large; use on short captures).`,
 			if err != nil {
 				return err
 			}
-			sum := b.HW
-			sum.Elapsed = b.SimElapsed
+			_, sum := b.Summaries()
 			if err := sum.Write(env.Stderr); err != nil {
 				return err
 			}

@@ -32,7 +32,7 @@ tb-bench: $(SIM_LIB) $(SIM_BENCH_BIN)
 		-frames $(TB_OUT)/bench_frames.bin -flow-state
 	@# every shared capture as one mix (shorter frames than the bundled one)
 	@if [ -d "$(SHARED)/traces" ]; then \
-		$(GO) run ./testbench/cmd/tbbench -cbench $(SIM_BENCH_BIN) -capture $(SHARED)/traces -repeat 1 \
+		$(GO) run ./testbench/cmd/tbbench -cbench $(SIM_BENCH_BIN) -capture $(SHARED)/traces -repeat 3 \
 			-frames $(TB_OUT)/bench_frames_mix.bin -per-capture; \
 	else echo "tb-bench: $(SHARED)/traces absent, trace-mix figure skipped"; fi
 

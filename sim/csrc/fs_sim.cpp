@@ -1,5 +1,8 @@
 // Implementation of fs_sim.h over two Verilated models: the core
-// (flowsteer_top) and the link bridge (fs_link_bridge). The shim wires the
+// (flowsteer_top) and the link bridge (fs_link_bridge). Compiled once per
+// core model (FS_CORE: the plain one, or the one built with --trace-fst), in
+// namespace FS_NS each; fs_sim_api.cpp holds the C API and picks the copy
+// (fs_sim_impl.h). The shim wires the
 // bridge's AXI-Lite master to the core's slave in link mode; otherwise it
 // drives the core's slave itself and never evaluates the bridge (except in
 // reset, so that a later switch to link mode finds it reset). Two models
@@ -8,7 +11,7 @@
 // One clock cycle is: inputs set -> eval (clk low, combinational settle) ->
 // handshakes sampled -> posedge eval. Sampling before the edge is what the
 // flops see, so "fire" below means the transfer really happened.
-#include "fs_sim.h"
+#include "fs_sim_impl.h"
 
 #include <cstdarg>
 #include <cstdio>
@@ -17,19 +20,21 @@
 #include <memory>
 #include <string>
 
-#include "Vflowsteer_top.h"
+#if !defined(FS_NS) || !defined(FS_CORE)
+#error "compile with -DFS_NS=<namespace> -DFS_CORE=<Verilated core class> (sim/sim.mk)"
+#endif
+#define FS_STR2(x) #x
+#define FS_STR(x) FS_STR2(x)
+#include FS_STR(FS_CORE.h)
 #include "Vfs_link_bridge.h"
 #include "verilated.h"
 #if FS_SIM_TRACE
 #include "verilated_fst_c.h"
 #endif
 
-#ifndef FS_SIM_HDL_DIR
-#define FS_SIM_HDL_DIR "?"
-#endif
-#ifndef FS_SIM_PARAMS
-#define FS_SIM_PARAMS "?"
-#endif
+FS_SIM_DECLARE_IMPL(FS_NS)
+
+namespace FS_NS {
 
 namespace {
 
@@ -82,7 +87,7 @@ static inline fs_sim *enter(fs_sim *s);
 
 struct fs_sim {
     std::unique_ptr<VerilatedContext> ctx;
-    std::unique_ptr<Vflowsteer_top> top;
+    std::unique_ptr<FS_CORE> top;
     std::unique_ptr<Vfs_link_bridge> bridge;
 #if FS_SIM_TRACE
     std::unique_ptr<VerilatedFstC> fst;
@@ -125,7 +130,7 @@ struct fs_sim {
     }
     // Core slave outputs -> bridge master inputs.
     void core_to_bridge() {
-        Vflowsteer_top *t = top.get();
+        FS_CORE *t = top.get();
         Vfs_link_bridge *b = bridge.get();
         b->m_axil_awready = t->s_axil_awready;
         b->m_axil_wready = t->s_axil_wready;
@@ -137,7 +142,7 @@ struct fs_sim {
         b->m_axil_rvalid = t->s_axil_rvalid;
     }
     void bridge_to_core(const BridgeOut &o) {
-        Vflowsteer_top *t = top.get();
+        FS_CORE *t = top.get();
         t->s_axil_awaddr = o.awaddr;
         t->s_axil_awvalid = o.awvalid;
         t->s_axil_wdata = o.wdata;
@@ -154,7 +159,7 @@ struct fs_sim {
     // settles; the loop makes the result right for any combinational path
     // between the two (and stops on a combinational loop).
     void settle_linked() {
-        Vflowsteer_top *t = top.get();
+        FS_CORE *t = top.get();
         Vfs_link_bridge *b = bridge.get();
         b->rx_tvalid = !link_rx.empty();
         b->rx_tdata = link_rx.empty() ? 0 : link_rx.front();
@@ -178,7 +183,7 @@ struct fs_sim {
     // after the combinational settle and before the edge.
     template <typename F>
     inline void cycle(F &&sample) {
-        Vflowsteer_top *t = top.get();
+        FS_CORE *t = top.get();
         Vfs_link_bridge *b = bridge.get();
         // In reset the bridge is clocked too (unlinked, its inputs idle).
         const bool clock_bridge = via_link || t->rst;
@@ -213,7 +218,7 @@ struct fs_sim {
     }
 
     void streams_idle() {
-        Vflowsteer_top *t = top.get();
+        FS_CORE *t = top.get();
         t->s_axis_tvalid = 0;
         t->s_axis_tdata = 0;
         t->s_axis_tkeep = 0;
@@ -233,7 +238,7 @@ struct fs_sim {
         b->m_axil_rdata = 0;
     }
     void csr_idle() {
-        Vflowsteer_top *t = top.get();
+        FS_CORE *t = top.get();
         t->s_axil_awvalid = 0;
         t->s_axil_wvalid = 0;
         t->s_axil_bready = 0;
@@ -249,7 +254,7 @@ struct fs_sim {
 
     int write32(uint32_t addr, uint32_t val) {
         if (addr > 0xFFFF) return fail(FS_E_ARG, "sim: write address 0x%x beyond the 16-bit CSR space", addr);
-        Vflowsteer_top *t = top.get();
+        FS_CORE *t = top.get();
         streams_idle();
         t->s_axil_awaddr = addr;
         t->s_axil_wdata = val;
@@ -282,7 +287,7 @@ struct fs_sim {
 
     int read32(uint32_t addr, uint32_t *val) {
         if (addr > 0xFFFF) return fail(FS_E_ARG, "sim: read address 0x%x beyond the 16-bit CSR space", addr);
-        Vflowsteer_top *t = top.get();
+        FS_CORE *t = top.get();
         streams_idle();
         t->s_axil_araddr = addr;
         bool ar_done = false, r_done = false;
@@ -327,7 +332,7 @@ int fs_sim::run_frames(const uint8_t *buf, const uint32_t *offsets, uint32_t nfr
     for (uint32_t i = 0; i < nframes; i++)
         if (offsets[i + 1] < offsets[i]) return fail(FS_E_ARG, "sim: frame offsets decrease at frame %u", i);
 
-    Vflowsteer_top *t = top.get();
+    FS_CORE *t = top.get();
     csr_idle();
     Rng rng{bp->seed};
     Staller in_gap, out_stall, dec_stall;
@@ -469,8 +474,6 @@ static inline fs_sim *enter(fs_sim *s) {
     return s;
 }
 
-extern "C" {
-
 fs_sim *fs_sim_new(const fs_sim_opts *opts, char *err, size_t errlen) {
     auto s = std::make_unique<fs_sim>();
     s->ctx = std::make_unique<VerilatedContext>();
@@ -480,12 +483,12 @@ fs_sim *fs_sim_new(const fs_sim_opts *opts, char *err, size_t errlen) {
     if (want_fst) s->ctx->traceEverOn(true);
 #else
     if (want_fst) {
-        snprintf(err, errlen, "sim: this library was built without --trace-fst");
+        snprintf(err, errlen, "sim: this model was built without --trace-fst");
         return nullptr;
     }
 #endif
     enter(s.get());
-    s->top = std::make_unique<Vflowsteer_top>(s->ctx.get(), "TOP");
+    s->top = std::make_unique<FS_CORE>(s->ctx.get(), "TOP");
     s->bridge = std::make_unique<Vfs_link_bridge>(s->ctx.get(), "BRIDGE");
     s->via_link = opts && opts->via_link;
 #if FS_SIM_TRACE
@@ -522,14 +525,6 @@ void fs_sim_free(fs_sim *s) {
 }
 
 const char *fs_sim_error(const fs_sim *s) { return s->err.c_str(); }
-
-const char *fs_sim_build_info(void) {
-#if FS_SIM_TRACE
-    return "hdl=" FS_SIM_HDL_DIR " params=" FS_SIM_PARAMS " trace=fst";
-#else
-    return "hdl=" FS_SIM_HDL_DIR " params=" FS_SIM_PARAMS " trace=none";
-#endif
-}
 
 uint64_t fs_sim_cycles(const fs_sim *s) { return s->cycles; }
 
@@ -628,4 +623,4 @@ int fs_sim_run_frames(fs_sim *s, const uint8_t *buf, const uint32_t *offsets, ui
                          egress_offsets, tdest, res);
 }
 
-}  // extern "C"
+}  // namespace FS_NS

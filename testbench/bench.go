@@ -256,14 +256,8 @@ func (b *Bench) Close() error {
 // the end, are an error. It stops at the first difference with a
 // *MismatchError.
 func (b *Bench) Run(frames [][]byte, changes []Change) error {
-	end := b.frames + uint64(len(frames))
-	for i, c := range changes {
-		if c.Frame <= b.frames || c.Frame > end+1 {
-			return fmt.Errorf("change %v: frame %d is not in %d..%d", c, c.Frame, b.frames+1, end+1)
-		}
-		if i > 0 && c.Frame < changes[i-1].Frame {
-			return fmt.Errorf("changes are not sorted by frame (%v after %v)", c, changes[i-1])
-		}
+	if err := checkChanges(b.frames, len(frames), changes); err != nil {
+		return err
 	}
 	pos := 0
 	for {
@@ -291,6 +285,22 @@ func (b *Bench) Run(frames [][]byte, changes []Change) error {
 			return err
 		}
 		pos += n
+	}
+	return nil
+}
+
+// checkChanges: with done frames done and n more to run, every change must
+// fall in done+1 .. done+n+1 (before one of the n frames, or after the
+// last), in frame order.
+func checkChanges(done uint64, n int, changes []Change) error {
+	end := done + uint64(n)
+	for i, c := range changes {
+		if c.Frame <= done || c.Frame > end+1 {
+			return fmt.Errorf("change %v: frame %d is not in %d..%d", c, c.Frame, done+1, end+1)
+		}
+		if i > 0 && c.Frame < changes[i-1].Frame {
+			return fmt.Errorf("changes are not sorted by frame (%v after %v)", c, changes[i-1])
+		}
 	}
 	return nil
 }

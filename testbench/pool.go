@@ -33,8 +33,12 @@ type Pool struct {
 	swLog   io.Writer
 	logBuf  [][2]*bytes.Buffer // per bench: HW and SW log of its last part
 
-	// SimElapsed is the wall time of the parallel sections (what frames/s
-	// of the pool means); Cycles is summed over the simulators.
+	// SimElapsed is, with one simulator, the time inside sim.Run (as
+	// Bench.SimElapsed); with several, the wall time of the parallel
+	// sections, models and checks included (they run beside the
+	// simulators): what frames/s of the pool means. ModelElapsed is the
+	// slowest shard's model time per Run, summed; Cycles is summed over
+	// the simulators.
 	SimElapsed   time.Duration
 	ModelElapsed time.Duration
 	Cycles       uint64
@@ -118,14 +122,11 @@ func (p *Pool) Run(frames [][]byte, changes []Change) error {
 		p.done = b.Frames()
 		return err
 	}
+	if err := checkChanges(p.done, len(frames), changes); err != nil {
+		return err
+	}
 	end := p.done + uint64(len(frames))
-	for i, c := range changes {
-		if c.Frame <= p.done || c.Frame > end+1 {
-			return fmt.Errorf("change %v: frame %d is not in %d..%d", c, c.Frame, p.done+1, end+1)
-		}
-		if i > 0 && c.Frame < changes[i-1].Frame {
-			return fmt.Errorf("changes are not sorted by frame (%v after %v)", c, changes[i-1])
-		}
+	for _, c := range changes {
 		if c.Table != nil {
 			p.Commits++
 		}

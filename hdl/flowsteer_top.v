@@ -354,6 +354,14 @@ module flowsteer_top #(
     reg        pending_reg;            // pend_cnt_reg != 0, registered
     wire [8:0] pend_cnt_next = commit_d_reg ? inflight_next :
                                (lookup_d_reg && pending_reg) ? pend_cnt_reg - 9'd1 : pend_cnt_reg;
+    // pending_next == (pend_cnt_next != 0), from flip-flops in three LUT
+    // levels instead of through the 9-bit arithmetic (iCE40 timing):
+    // inflight_next is zero when inflight is 0 and the events cancel, or 1
+    // and only a lookup came; pend_cnt - 1 is zero when pend_cnt is 1.
+    wire       inflight_next_zero = (inflight_reg == 9'd0 && sof_d_reg == lookup_d_reg) ||
+                                    (inflight_reg == 9'd1 && !sof_d_reg && lookup_d_reg);
+    wire       pending_next = commit_d_reg ? !inflight_next_zero :
+                              (lookup_d_reg && pending_reg) ? (pend_cnt_reg != 9'd1) : pending_reg;
     assign status_pending = pending_reg || commit_d_reg;
     assign status_busy    = (undecided_reg != 9'd0);
 
@@ -377,7 +385,7 @@ module flowsteer_top #(
             if (commit_valid)
                 bank_active_reg <= bank_active_reg ^ (commit_mask & PART_MASK);
             pend_cnt_reg <= pend_cnt_next;
-            pending_reg  <= (pend_cnt_next != 9'd0);
+            pending_reg  <= pending_next;
         end
     end
 

@@ -265,6 +265,13 @@ func TestCommitsInFlight(t *testing.T) {
 	for i := 0; i < 16; i++ {
 		changes = append(changes, Change{Frame: uint64(1 + i*113), Partition: i % 2, Table: tableOf(uint8(30 + i))})
 	}
+	// The last batch is the last frame alone: accepted before the COMMIT
+	// lands and decided after it (its ports are behind a 168-byte IPv6
+	// option header), it is the only frame the commit waits for, and no
+	// lookup follows it; STATUS must still show the commit done at the
+	// drain.
+	frames[len(frames)-1] = fb.ipv6(fb.eth(nil, 0x86dd), []ext6{{kind: 60, len: 20}}, host.ProtoTCP, 40000, 80, 4)
+	changes = append(changes, Change{Frame: uint64(len(frames)), Partition: 0, Table: tableOf(50)}) // Frame counts from 1
 	cov := NewCoverage(false)
 	total := 0
 	for _, p := range []Pattern{PatternNone, PatternBursty} {
@@ -277,6 +284,7 @@ func TestCommitsInFlight(t *testing.T) {
 				total++
 			}
 		}
+		assert.Equal(t, 1, b.Boundaries[len(b.Boundaries)-1], "the lone last frame was accepted before its batch's COMMIT")
 	}
 	assert.NotZero(t, cov.Count(binCommitInFlight))
 	assert.Greater(t, total, 6, "commits that met accepted frames")

@@ -152,7 +152,7 @@ module flowsteer_top #(
     // ------------------------------------------------------------------
     reg          sof_reg;              // the next accepted beat starts a frame
     reg  [FD:0]  dec_out_reg;          // frames accepted, decision beat not yet out
-    reg  [FD:0]  eg_out_reg;           // frames accepted, last egress beat not yet out
+    reg  [FD:0]  eg_out_reg;           // frames accepted, first egress beat not yet out
     wire         data_full_next, tag_full_next;
     /* verilator lint_off UNUSEDSIGNAL */
     wire         data_full, tag_full;  // the current-cycle flags (debug)
@@ -164,9 +164,10 @@ module flowsteer_top #(
     wire in_fire  = s_axis_tvalid && s_axis_tready;
     wire sof_fire = in_fire && sof_reg;
     wire dec_fire, eg_fire;
-    wire        eg_last_fire = eg_fire && m_axis_tlast;
+    reg         eg_sof_reg;           // the next egress beat starts a frame
+    wire        eg_first_fire = eg_fire && eg_sof_reg;
     wire [FD:0] dec_out_next = dec_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, dec_fire};
-    wire [FD:0] eg_out_next  = eg_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, eg_last_fire};
+    wire [FD:0] eg_out_next  = eg_out_reg + {{FD{1'b0}}, sof_fire} - {{FD{1'b0}}, eg_first_fire};
     wire        sof_next     = in_fire ? s_axis_tlast : sof_reg;
     // A first beat needs room for one more frame in the decision queues and
     // the tag FIFO, and no flow-table walk pending or running. The counts
@@ -175,8 +176,8 @@ module flowsteer_top #(
     // (iCE40 timing).
     wire dec_full_next = (dec_out_reg[FD] && !(dec_fire && !sof_fire)) ||
                          (dec_out_reg == DEPTH - 1'b1 && sof_fire && !dec_fire);
-    wire eg_full_next  = (eg_out_reg[FD] && !(eg_last_fire && !sof_fire)) ||
-                         (eg_out_reg == DEPTH - 1'b1 && sof_fire && !eg_last_fire);
+    wire eg_full_next  = (eg_out_reg[FD] && !(eg_first_fire && !sof_fire)) ||
+                         (eg_out_reg == DEPTH - 1'b1 && sof_fire && !eg_first_fire);
     wire frame_room_next = !dec_full_next && !eg_full_next && !tag_full_next;
 
     always @(posedge clk) begin
@@ -198,7 +199,7 @@ module flowsteer_top #(
         .clk(clk), .rst(rst),
         .wr_en(in_fire), .wr_data({s_axis_tlast, s_axis_tkeep, s_axis_tdata}),
         .full(data_full), .count(data_count), .full_next(data_full_next),
-        .rd_valid(d_valid), .rd_data(d_word), .rd_ready(m_axis_tready && td_valid)
+        .rd_valid(d_valid), .rd_data(d_word), .rd_ready(m_axis_tready && (td_valid || !eg_sof_reg))
     );
 
     wire         res_valid;
@@ -576,14 +577,29 @@ module flowsteer_top #(
         .wr_en(dec_valid_reg), .wr_data({dec_word_reg[1:0], dec_word_reg[15:8]}),
         .full(tq_full), .count(tq_count), .full_next(tq_full_next),
         .rd_valid(td_valid), .rd_data(td_word),
-        .rd_ready(m_axis_tready && d_valid && d_word[72])
+        .rd_ready(m_axis_tready && d_valid && eg_sof_reg)
     );
 
-    assign m_axis_tvalid = d_valid && td_valid;
+    // A frame's tdest leaves the tdest FIFO with the frame's first beat and
+    // is held in eg_tdest_reg for its other beats. The FIFO's read enable
+    // and the frame accounting (eg_out_reg) then depend on flip-flops only,
+    // not on the data FIFO's block-RAM tlast output (iCE40: RAM output,
+    // tready logic, RAM read enable was the critical path).
+    reg [9:0] eg_tdest_reg;
+    always @(posedge clk) begin
+        if (rst)
+            eg_sof_reg <= 1'b1;
+        else if (eg_fire)
+            eg_sof_reg <= d_word[72];
+        if (eg_first_fire)
+            eg_tdest_reg <= td_word;
+    end
+
+    assign m_axis_tvalid = d_valid && (td_valid || !eg_sof_reg);
     assign m_axis_tdata  = d_word[63:0];
     assign m_axis_tkeep  = d_word[71:64];
     assign m_axis_tlast  = d_word[72];
-    assign m_axis_tdest  = td_word;
+    assign m_axis_tdest  = eg_sof_reg ? td_word : eg_tdest_reg;
 
     assign dec_fire = m_dec_tvalid && m_dec_tready;
     always @(posedge clk) begin

@@ -5,6 +5,10 @@
 //   PARTITIONS, TM_BITS, FLOW_ENABLE, FLOW_SETS_LOG2, FLOW_WAYS: as in
 //   flowsteer_top. Registers of partitions >= PARTITIONS (EQTM, KEY, table
 //   windows with TABLE_SEL >= PARTITIONS) read 0 and ignore writes. With
+//   PARTITIONS = 1 the RULE registers read 0 and ignore writes too: a rule
+//   there names partition 0 (the default) or one that does not exist (never
+//   matches), so no rule can change a decision, and 160 flip-flops (iCE40
+//   logic cells) would hold nothing that matters. With
 //   FLOW_ENABLE = 0, CAPS reports 0 sets/ways, CTRL.FLOW_EN reads 0 and
 //   FLOW_CMD does nothing.
 //
@@ -301,7 +305,7 @@ module fs_csr #(
             // RULE(i) register bits [21:20] proto, [17:16] partition, [15:0]
             // port; [19:18] do not exist (read 0).
             for (li = 0; li < 8; li = li + 1)
-                if (w_is_rule && wa[4:2] == li[2:0]) begin
+                if (PARTITIONS > 1 && w_is_rule && wa[4:2] == li[2:0]) begin
                     for (lb = 0; lb < 2; lb = lb + 1)
                         if (w_strb_reg[lb])
                             rule_flat[20*li + 8*lb +: 8] <= w_data_reg[8*lb +: 8];

@@ -17,6 +17,13 @@
 //                   HASH_CHUNKS <= 5 keeps line rate as long as the parser
 //                   answers at a constant delay after the deciding beat;
 //                   1 (default) has no constraint at all.
+//   KEY_RAM         1 (default): with HASH_CHUNKS = 5 the Toeplitz keys live
+//                   in block RAM inside fs_toeplitz (iCE40: 4 RAM blocks
+//                   instead of 320 flip-flops per partition and a 5:1 key
+//                   window mux); KEY reads then wait for a cycle without
+//                   hashing, and the keys take the default at configuration
+//                   and keep their values over rst (like the tables).
+//                   No effect with other HASH_CHUNKS (keys in flip-flops).
 //   FIFO_DEPTH_LOG2 depth of the egress data FIFO (beats) and of the decision
 //                   queues (frames). 8 = 256, one block RAM per 16 bits on
 //                   iCE40. Must be >= 6 for line rate (the decision of a frame
@@ -61,6 +68,7 @@ module flowsteer_top #(
     parameter FLOW_SETS_LOG2  = 10,
     parameter FLOW_WAYS       = 4,
     parameter HASH_CHUNKS     = 1,
+    parameter KEY_RAM         = 1,
     parameter FIFO_DEPTH_LOG2 = 8
 ) (
     input  wire        clk,
@@ -89,6 +97,7 @@ module flowsteer_top #(
 );
     localparam HASH_LAT   = (HASH_CHUNKS == 1) ? 2 : HASH_CHUNKS + 2;  // fs_toeplitz latency
     localparam FD         = FIFO_DEPTH_LOG2;
+    localparam KEYS_IN_RAM = (KEY_RAM != 0 && HASH_CHUNKS == 5) ? 1 : 0;
     localparam [FD:0] DEPTH = 1 << FD;
     localparam [3:0] PART_MASK = (4'b1 << PARTITIONS) - 4'b1;
     localparam [1:0] A_FORWARD = 2'd0;
@@ -103,6 +112,11 @@ module flowsteer_top #(
     wire [8*20-1:0] cfg_rules;
     wire [4*8-1:0]  cfg_eqtm;
     wire [4*320-1:0] cfg_keys;
+    // KEY registers of a build with the keys in fs_toeplitz's block RAM
+    wire            key_wr_en, key_rd_req, key_rd_ack;
+    wire [1:0]      key_wr_part, key_rd_part;
+    wire [3:0]      key_wr_word, key_wr_strb, key_rd_word;
+    wire [31:0]     key_wr_data, key_rd_data;
     wire            commit_valid;
     wire [3:0]      commit_mask;
     wire            flow_cmd_valid;
@@ -123,9 +137,13 @@ module flowsteer_top #(
 
     fs_csr #(
         .PARTITIONS(PARTITIONS), .TM_BITS(TM_BITS), .FLOW_ENABLE(FLOW_ENABLE),
-        .FLOW_SETS_LOG2(FLOW_SETS_LOG2), .FLOW_WAYS(FLOW_WAYS)
+        .FLOW_SETS_LOG2(FLOW_SETS_LOG2), .FLOW_WAYS(FLOW_WAYS), .KEYS_EXT(KEYS_IN_RAM)
     ) u_csr (
         .clk(clk), .rst(rst),
+        .key_wr_en(key_wr_en), .key_wr_part(key_wr_part), .key_wr_word(key_wr_word),
+        .key_wr_strb(key_wr_strb), .key_wr_data(key_wr_data),
+        .key_rd_req(key_rd_req), .key_rd_part(key_rd_part), .key_rd_word(key_rd_word),
+        .key_rd_ack(key_rd_ack), .key_rd_data(key_rd_data),
         .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
         .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),
         .s_axil_wvalid(s_axil_wvalid), .s_axil_wready(s_axil_wready),
@@ -248,10 +266,15 @@ module flowsteer_top #(
     wire [1:0]   key_part = (PARTITIONS > 1) ? cls_part : 2'd0;
     wire         hash_valid;
     wire [31:0]  hash;
-    fs_toeplitz #(.IN_BITS(264), .CHUNKS(HASH_CHUNKS), .PARTITIONS(PARTITIONS)) u_toeplitz (
+    fs_toeplitz #(.IN_BITS(264), .CHUNKS(HASH_CHUNKS), .PARTITIONS(PARTITIONS),
+                  .KEY_RAM(KEYS_IN_RAM)) u_toeplitz (
         .clk(clk), .rst(rst),
         .req_valid(cls_valid && cls_hashed), .req_data(cls_hin),
         .req_part(key_part), .keys(cfg_keys),
+        .kw_en(key_wr_en), .kw_part(key_wr_part), .kw_word(key_wr_word),
+        .kw_strb(key_wr_strb), .kw_data(key_wr_data),
+        .kr_req(key_rd_req), .kr_part(key_rd_part), .kr_word(key_rd_word),
+        .kr_ack(key_rd_ack), .kr_data(key_rd_data),
         .hash_valid(hash_valid), .hash(hash)
     );
 

@@ -12,6 +12,11 @@
 //   FLOW_ENABLE = 0, CAPS reports 0 sets/ways, CTRL.FLOW_EN reads 0 and
 //   FLOW_CMD does nothing.
 //
+//   KEYS_EXT: 1 when fs_toeplitz keeps the keys in block RAM (KEY_RAM
+//   with HASH_CHUNKS = 5): no key flip-flops here; KEY writes are forwarded
+//   (key_wr_*) and KEY reads wait for the RAM's answer (key_rd_*), which
+//   comes in a cycle that does not hash.
+//
 // Bus behaviour:
 //   - AW and W are accepted independently (either order, or together); the
 //     write is done once both are held, then B. One write at a time.
@@ -32,7 +37,8 @@ module fs_csr #(
     parameter TM_BITS        = 8,
     parameter FLOW_ENABLE    = 1,
     parameter FLOW_SETS_LOG2 = 10,
-    parameter FLOW_WAYS      = 4
+    parameter FLOW_WAYS      = 4,
+    parameter KEYS_EXT       = 0
 ) (
     input  wire         clk,
     input  wire         rst,
@@ -62,6 +68,19 @@ module fs_csr #(
     output wire [8*20-1:0] cfg_rules,      // {proto, partition, port} per rule
     output wire [4*8-1:0]  cfg_eqtm,
     output wire [4*320-1:0] cfg_keys,      // key p in [320p+319:320p], byte 0 on top
+    // KEYS_EXT = 1: the keys live outside (fs_toeplitz's block RAM); KEY
+    // writes go out on key_wr_* (one cycle, byte lanes) and reads are asked
+    // for with a one-cycle key_rd_req and answered by key_rd_ack/data.
+    output wire         key_wr_en,
+    output wire [1:0]   key_wr_part,
+    output wire [3:0]   key_wr_word,
+    output wire [3:0]   key_wr_strb,
+    output wire [31:0]  key_wr_data,
+    output reg          key_rd_req,
+    output wire [1:0]   key_rd_part,
+    output wire [3:0]   key_rd_word,
+    input  wire         key_rd_ack,
+    input  wire [31:0]  key_rd_data,
     // commands
     output reg          commit_valid,
     output reg  [3:0]   commit_mask,
@@ -317,7 +336,7 @@ module fs_csr #(
                 if (w_strb_reg[0] && w_is_eqtm && wa[3:2] == lp[1:0])
                     eqtm_reg[8*lp +: 8] <= w_data_reg[7:0];
                 for (lw = 0; lw < 10; lw = lw + 1)
-                    if (w_is_key && wa[7:6] == lp[1:0] && wa[5:2] == lw[3:0])
+                    if (KEYS_EXT == 0 && w_is_key && wa[7:6] == lp[1:0] && wa[5:2] == lw[3:0])
                         for (lb = 0; lb < 4; lb = lb + 1)
                             if (w_strb_reg[lb])
                                 keys_reg[320*lp + 32*(9-lw) + 8*lb +: 8] <= w_data_reg[8*lb +: 8];
@@ -333,6 +352,16 @@ module fs_csr #(
             assign keys_flat = keys_reg;
         end
     endgenerate
+
+    // KEY writes to the external key RAM: the same cycle and byte lanes as
+    // the register writes above (words >= 10 and partitions >= PARTITIONS
+    // do not exist).
+    assign key_wr_en   = (KEYS_EXT != 0) && lane_wr_reg && w_is_key &&
+                         {1'b0, wa[7:6]} < PARTITIONS[2:0] && wa[5:2] < 4'd10;
+    assign key_wr_part = wa[7:6];
+    assign key_wr_word = wa[5:2];
+    assign key_wr_strb = w_strb_reg;
+    assign key_wr_data = w_data_reg;
 
     // ------------------------------------------------------------------
     // Read channel: AR -> RD1 (decode, per-group mux, registered) -> R
@@ -504,6 +533,14 @@ module fs_csr #(
         end
     end
 
+    // KEY reads with KEYS_EXT: asked for once from RD_DEC, answered in
+    // RD_TBL (the word's partition and index stay in ar_addr_reg).
+    wire r_key_ext = (KEYS_EXT != 0) && (|r_key_oh);
+    assign key_rd_part = ra[7:6];
+    assign key_rd_word = ra[5:2];
+    always @(posedge clk)
+        key_rd_req <= !rst && rd_state_reg == RD_DEC && r_key_ext;
+
     always @(posedge clk) begin
         if (rst) begin
             rd_state_reg  <= RD_IDLE;
@@ -522,10 +559,10 @@ module fs_csr #(
                     grp0_reg <= read_scalar(r_sc_oh);
                     grp1_reg <= read_mac(r_mac_oh);
                     grp2_reg <= read_rule(r_rule_oh, r_eqtm_oh);
-                    grp3_reg <= read_key(r_key_oh);
+                    grp3_reg <= (KEYS_EXT != 0) ? 32'd0 : read_key(r_key_oh);
                     grp4_reg <= read_flow_cnt(r_fcnt_oh);
-                    if (rd_tbl_issue)
-                        rd_state_reg <= RD_TBL;
+                    if (rd_tbl_issue || r_key_ext)
+                        rd_state_reg <= RD_TBL;    // wait for the table or key RAM
                     else if (!(r_is_table && r_tbl_ok))
                         rd_state_reg <= RD_MUX;
                     // else: wait here for the table port
@@ -536,8 +573,8 @@ module fs_csr #(
                     rd_state_reg  <= RD_IDLE;
                 end
                 RD_TBL:
-                    if (tbl_ack) begin
-                        s_axil_rdata  <= {24'd0, tbl_rdata};
+                    if (tbl_ack || key_rd_ack) begin
+                        s_axil_rdata  <= tbl_ack ? {24'd0, tbl_rdata} : key_rd_data;
                         s_axil_rvalid <= 1'b1;
                         rd_state_reg  <= RD_IDLE;
                     end

@@ -33,6 +33,22 @@
 //            frame-exact key changes are written with the pipeline drained,
 //            docs/interfaces.md.) req_part may change after req_valid.
 //
+//   KEY_RAM  1: with CHUNKS = 5, the keys live here, in block RAM (iCE40:
+//            4 SB_RAM40_4K instead of 320 flip-flops per partition and the
+//            87-bit key-window mux), written and read through the kw_/kr_
+//            ports (fs_csr forwards KEY registers there) and the keys input
+//            is ignored. The chunk is then 64 bits and the five chunks tile
+//            the key: chunk c needs key words 2c, 2c+1 and 2c+2 (bits
+//            64c..64c+94). Even words sit in one 32-bit RAM, odd words in
+//            another, at {partition, word / 2}; chunk c's cycle reads odd
+//            word 2c+1 and even word 2c+2, and word 2c is the even word the
+//            previous chunk read (kept in low_reg; for chunk 0 a flip-flop
+//            copy of word 0). Host reads use the RAM ports in cycles that do
+//            not hash (hashing has priority, so a KEY read waits while
+//            frames are hashed back to back). The RAM takes the default key
+//            at configuration (as the table RAMs do) and keeps its contents
+//            over rst. Ignored (keys in flip-flops) with CHUNKS != 5.
+//
 // Latency (req_valid in cycle t to hash_valid in cycle t+LATENCY):
 //   CHUNKS == 1: 2 (partial XORs registered, then reduced);
 //   CHUNKS  > 1: CHUNKS + 2 (chunk c selected in cycle t+c and
@@ -51,20 +67,38 @@
 module fs_toeplitz #(
     parameter IN_BITS    = 264,
     parameter CHUNKS     = 1,
-    parameter PARTITIONS = 4
+    parameter PARTITIONS = 4,
+    parameter KEY_RAM    = 0
 ) (
     input  wire               clk,
     input  wire               rst,
     input  wire               req_valid,
     input  wire [IN_BITS-1:0] req_data,
     input  wire [1:0]         req_part,
-    input  wire [4*320-1:0]   keys,
+    input  wire [4*320-1:0]   keys,          // KEY_RAM = 0 only
+    // KEY_RAM = 1: the key words' write port (KEY(kw_part) word kw_word,
+    // byte lanes kw_strb) and a host read port (a one-cycle kr_req;
+    // kr_ack with kr_data some cycles later). Unused otherwise.
+    input  wire               kw_en,
+    input  wire [1:0]         kw_part,
+    input  wire [3:0]         kw_word,
+    input  wire [3:0]         kw_strb,
+    input  wire [31:0]        kw_data,
+    input  wire               kr_req,
+    input  wire [1:0]         kr_part,
+    input  wire [3:0]         kr_word,
+    output wire               kr_ack,
+    output wire [31:0]        kr_data,
     output reg                hash_valid,
     output reg  [31:0]        hash
 );
+`include "regs.vh"
+    // Keys in block RAM need 64-bit chunks that tile the 320-bit key: five
+    // of them (IN_BITS <= 320 - 31 as always, and > 256).
+    localparam KRAM  = (KEY_RAM != 0) && (CHUNKS == 5) && (IN_BITS > 256);
     localparam GROUP = (CHUNKS == 1) ? 16 : 8;
     // chunk width, a multiple of GROUP
-    localparam CW = GROUP * ((IN_BITS + GROUP*CHUNKS - 1) / (GROUP*CHUNKS));
+    localparam CW = KRAM ? 64 : GROUP * ((IN_BITS + GROUP*CHUNKS - 1) / (GROUP*CHUNKS));
     localparam NG = CW / GROUP;       // partial groups per output bit and chunk
     localparam PW = CW * CHUNKS;      // padded input width
     localparam KW = PW + 31;          // key bits spanned by the padded input
@@ -128,6 +162,144 @@ module fs_toeplitz #(
             assign cur_valid = req_valid;
             assign cur_first = 1'b1;
             assign cur_last  = 1'b1;
+            assign kr_ack    = 1'b0;
+            assign kr_data   = 32'd0;
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_kport = ^{kw_en, kw_part, kw_word, kw_strb, kw_data, kr_req, kr_part, kr_word};
+            /* verilator lint_on UNUSEDSIGNAL */
+        end else if (KRAM) begin : g_keyram
+            // one-hot phase as in g_chunked below
+            reg  [CHUNKS-2:0] phase_reg;
+            wire [CHUNKS-1:0] phase = {phase_reg, req_valid};
+            reg  [1:0]        part_hold_reg;
+            wire [1:0]        cur_part = (PARTITIONS < 2) ? 2'd0 :
+                                         req_valid ? req_part : part_hold_reg;
+            wire              hashing = |phase;
+            // chunk index of this cycle, from the one-hot phase
+            wire [2:0]        cidx = {phase[4], phase[2] | phase[3], phase[1] | phase[3]};
+            always @(posedge clk) begin
+                if (rst)
+                    phase_reg <= {(CHUNKS-1){1'b0}};
+                else
+                    phase_reg <= phase[CHUNKS-2:0];
+                if (req_valid)
+                    part_hold_reg <= req_part;
+            end
+
+            // Key words: even_mem[{p, i}] = KEY(p) word 2i, odd_mem[{p, i}]
+            // = word 2i+1 (i < 5; the rest 0), value as the register reads.
+            localparam [319:0] KDEF = {`FS_REG_KEY_RESET_0, `FS_REG_KEY_RESET_1,
+                `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4,
+                `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7,
+                `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9};
+            // A hash read and a key write of the same word in one cycle
+            // read either value (a key written while hashing, see above),
+            // so no read-during-write bypass.
+            (* no_rw_check, ram_style = "block" *) reg [31:0] even_mem [0:31];
+            (* no_rw_check, ram_style = "block" *) reg [31:0] odd_mem  [0:31];
+            localparam KP = (PARTITIONS < 1) ? 1 : PARTITIONS;
+            reg [32*KP-1:0] word0_flat;     // word 0 of each partition
+            integer ii;
+            initial begin
+                for (ii = 0; ii < 32; ii = ii + 1) begin
+                    even_mem[ii] = (ii % 8 < 5) ? KDEF[319 - 64*(ii % 8) -: 32] : 32'd0;
+                    odd_mem[ii]  = (ii % 8 < 5) ? KDEF[287 - 64*(ii % 8) -: 32] : 32'd0;
+                end
+                for (ii = 0; ii < KP; ii = ii + 1)
+                    word0_flat[32*ii +: 32] = KDEF[319 -: 32];
+            end
+            integer lb;
+            always @(posedge clk)
+                if (kw_en) begin
+                    for (lb = 0; lb < 4; lb = lb + 1)
+                        if (kw_strb[lb]) begin
+                            if (!kw_word[0])
+                                even_mem[{kw_part, kw_word[3:1]}][8*lb +: 8] <= kw_data[8*lb +: 8];
+                            else
+                                odd_mem[{kw_part, kw_word[3:1]}][8*lb +: 8] <= kw_data[8*lb +: 8];
+                        end
+                    for (ii = 0; ii < KP; ii = ii + 1)
+                        for (lb = 0; lb < 4; lb = lb + 1)
+                            if (kw_word == 4'd0 && kw_part == ii[1:0] && kw_strb[lb])
+                                word0_flat[32*ii + 8*lb +: 8] <= kw_data[8*lb +: 8];
+                end
+
+            // Read ports: chunk c reads even word 2c+2 and odd word 2c+1;
+            // a host read takes a cycle that does not hash.
+            reg        kr_pend_reg, kr_ack_reg, kr_odd_reg;
+            reg [1:0]  kr_part_reg;
+            reg [2:0]  kr_idx_reg;
+            reg [31:0] even_q, odd_q;
+            wire       host_rd = kr_pend_reg && !hashing;
+            // one address per RAM (one read port each)
+            wire [4:0] even_ra = hashing ? {cur_part, cidx + 3'd1} : {kr_part_reg, kr_idx_reg};
+            wire [4:0] odd_ra  = hashing ? {cur_part, cidx} : {kr_part_reg, kr_idx_reg};
+            always @(posedge clk) begin
+                if (hashing || host_rd) begin
+                    even_q <= even_mem[even_ra];
+                    odd_q  <= odd_mem[odd_ra];
+                end
+                kr_ack_reg <= !rst && host_rd;
+                if (rst)
+                    kr_pend_reg <= 1'b0;
+                else if (kr_req)
+                    kr_pend_reg <= 1'b1;
+                else if (host_rd)
+                    kr_pend_reg <= 1'b0;
+                if (kr_req) begin
+                    kr_part_reg <= kr_part;
+                    kr_idx_reg  <= kr_word[3:1];
+                    kr_odd_reg  <= kr_word[0];
+                end
+            end
+            assign kr_ack  = kr_ack_reg;
+            assign kr_data = kr_odd_reg ? odd_q : even_q;
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_keys = ^{keys, even_q[0]};
+            /* verilator lint_on UNUSEDSIGNAL */
+
+            // The chunk (registered, as in g_chunked) and the key word in
+            // front of this chunk's two: word 0 for chunk 0, else the even
+            // word the previous chunk read.
+            reg [CW-1:0]  in_sel_reg;
+            reg [31:0]    low_reg;
+            reg           sel_valid_reg, sel_first_reg, sel_last_reg;
+            function [CW-1:0] pick_in;
+                input [CHUNKS-1:0] ph; input [PW-1:0] v;
+                integer c;
+                begin
+                    pick_in = {CW{1'b0}};
+                    for (c = 0; c < CHUNKS; c = c + 1)
+                        pick_in = pick_in | ({CW{ph[c]}} & v[PW-1-CW*c -: CW]);
+                end
+            endfunction
+            always @(posedge clk) begin
+                if (hashing) begin
+                    in_sel_reg <= pick_in(phase, pad_in(req_data));
+                    low_reg    <= req_valid ? word0_flat[32*cur_part +: 32] : even_q;
+                end
+                sel_valid_reg <= !rst && hashing;
+                sel_first_reg <= phase[0];
+                sel_last_reg  <= phase[CHUNKS-1];
+            end
+            assign cur_in    = in_sel_reg;
+            assign cur_key   = {low_reg, odd_q, even_q[31:1]};
+            assign cur_valid = sel_valid_reg;
+            assign cur_first = sel_first_reg;
+            assign cur_last  = sel_last_reg;
+`ifndef SYNTHESIS
+            reg [IN_BITS-1:0] held_reg;
+            always @(posedge clk) begin
+                if (req_valid)
+                    held_reg <= req_data;
+                if (!rst && req_valid && (|phase_reg))
+                    $display("ERROR %m: hash request while busy at %0t", $time);
+                if (!rst && (|phase_reg) && req_data !== held_reg)
+                    $display("ERROR %m: req_data changed while being hashed at %0t", $time);
+                if (!rst && kr_req && kr_pend_reg)
+                    $display("ERROR %m: key read while one is pending at %0t", $time);
+            end
+`endif
         end else begin : g_chunked
             // one-hot phase: chunk c is consumed in cycle t + c; chunk 0
             // in the request cycle itself
@@ -181,6 +353,11 @@ module fs_toeplitz #(
                 sel_first_reg <= phase[0];
                 sel_last_reg  <= phase[CHUNKS-1];
             end
+            assign kr_ack    = 1'b0;
+            assign kr_data   = 32'd0;
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_kport = ^{kw_en, kw_part, kw_word, kw_strb, kw_data, kr_req, kr_part, kr_word};
+            /* verilator lint_on UNUSEDSIGNAL */
             assign cur_in    = in_sel_reg;
             assign cur_key   = key_sel_reg;
             assign cur_valid = sel_valid_reg;

@@ -40,6 +40,7 @@
 `ifndef SEED
 `define SEED 1
 `endif
+`include "regs.vh"
 module tb_flowsteer;
     parameter PARTITIONS  = 4;
     parameter TM_BITS     = 8;
@@ -220,6 +221,12 @@ module tb_flowsteer;
     integer act_cnt [0:3];
     integer rsn_cnt [0:15];
     reg [31:0] tmp, caps_want;
+    integer kr_n;
+    // the default key (KEY(p) word w in [319-32w -: 32]), from regs.vh
+    localparam [319:0] KEY_DEFAULT = {`FS_REG_KEY_RESET_0, `FS_REG_KEY_RESET_1,
+        `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4,
+        `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7,
+        `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9};
     reg        has_commit, bank0;
     initial begin
         awvalid = 0; wvalid = 0; bready = 0; arvalid = 0; rready = 0;
@@ -271,6 +278,22 @@ module tb_flowsteer;
             axil_write(meta[META_HDR + 3*e + 1], meta[META_HDR + 3*e + 2]);
             ev_idx = e + 1;
         end
+        // KEY(0) reads while frames stream in (no vector set changes
+        // partition 0's key). A build with the keys in block RAM
+        // (HASH_CHUNKS = 5) answers them in cycles that do not hash: a read
+        // that took the RAM port from a hash would corrupt that frame's
+        // decision (checked per frame), and every read must see the key.
+        kr_n = 0;
+        while (in_frame < nframes) begin
+            axil_read(16'h0100 + 4 * (kr_n % 10), tmp);
+            if (tmp !== KEY_DEFAULT[319 - 32 * (kr_n % 10) -: 32]) begin
+                $display("FAIL KEY(0,%0d) read during traffic: %h, want %h", kr_n % 10, tmp,
+                         KEY_DEFAULT[319 - 32 * (kr_n % 10) -: 32]);
+                errors = errors + 1;
+            end
+            kr_n = kr_n + 1;
+        end
+        $display("%0d KEY(0) reads during traffic", kr_n);
 
         timeout = 0;
         while ((eg_frame < nframes || dq_idx < nframes) && timeout < 20 * nbeats + 10000) begin

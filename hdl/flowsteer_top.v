@@ -340,10 +340,19 @@ module flowsteer_top #(
     endgenerate
 
     wire th_go = th_pend_reg && th_gnt[th_part_reg];
-    assign tbl_rdata = host_rdata_flat[8*th_rd_part_reg +: 8];
+    // A host read's entry is registered once more before it goes to the
+    // CSR (the table RAM's output, bank and partition muxes and the CSR's
+    // read mux were one iCE40 path), so the answer comes two cycles after
+    // the grant; writes are answered at the same time.
+    reg        tbl_ack_d_reg;
+    reg [7:0]  tbl_rdata_reg;
+    assign tbl_rdata = tbl_rdata_reg;
 
     always @(posedge clk) begin
-        tbl_ack_reg <= !rst && th_go;
+        tbl_ack_d_reg <= !rst && th_go;
+        tbl_ack_reg   <= !rst && tbl_ack_d_reg;
+        if (tbl_ack_d_reg)
+            tbl_rdata_reg <= host_rdata_flat[8*th_rd_part_reg +: 8];
         if (th_go)
             th_rd_part_reg <= th_part_reg;
         if (rst) begin
@@ -417,24 +426,25 @@ module flowsteer_top #(
     reg        l1_valid_reg, l1_hashed_reg;
     reg [1:0]  l1_action_reg, l1_part_reg;
     reg [3:0]  l1_reason_reg;
-    reg [7:0]  l1_eqtm_reg;
+    reg [7:0]  l1_eqtm_reg;            // the tm unless the table decides it
+    reg        l1_use_tbl_reg;         // the table entry is the tm
     reg [31:0] l1_hash_reg;
     always @(posedge clk) begin
-        l1_valid_reg  <= !rst && m_valid;
-        l1_hashed_reg <= m_hashed;
-        l1_action_reg <= m_action;
-        l1_part_reg   <= m_part;
-        l1_reason_reg <= m_reason;
-        l1_eqtm_reg   <= m_eqtm;
-        l1_hash_reg   <= m_hashed ? hash : 32'd0;
+        l1_valid_reg   <= !rst && m_valid;
+        l1_hashed_reg  <= m_hashed;
+        l1_action_reg  <= m_action;
+        l1_part_reg    <= m_part;
+        l1_reason_reg  <= m_reason;
+        l1_hash_reg    <= m_hashed ? hash : 32'd0;
+        // tm as the table lookup decides it: FORWARD and hashed, the
+        // entry; EQUAL_PORTS, the partition's equal_ports_tm; otherwise 0.
+        // Decided here, a cycle ahead, so only one 2:1 mux follows the
+        // table RAM's output (iCE40 timing).
+        l1_use_tbl_reg <= m_action == A_FORWARD && m_hashed;
+        l1_eqtm_reg    <= (m_action == A_FORWARD && !m_hashed && m_reason == R_EQUAL) ? m_eqtm : 8'd0;
     end
     wire [7:0] l1_tm_tbl = lk_tm_flat[8*l1_part_reg +: 8];
-
-    // tm as the table lookup decides it (EQUAL_PORTS: the partition's
-    // equal_ports_tm; not FORWARD: 0).
-    wire [7:0] l1_tm = (l1_action_reg != A_FORWARD) ? 8'd0 :
-                       l1_hashed_reg ? l1_tm_tbl :
-                       (l1_reason_reg == R_EQUAL) ? l1_eqtm_reg : 8'd0;
+    wire [7:0] l1_tm     = l1_use_tbl_reg ? l1_tm_tbl : l1_eqtm_reg;
 
     // ---- flow table (SPEC 5, issue 6) ----
     // Every frame passes through fs_flow_table (FLOW_LATENCY = 2 cycles, the

@@ -316,8 +316,12 @@ module fs_parser (
             a_z3     <= beat_data[31:24] == 8'd0;
         end
         // Destination MAC, byte by byte, and the filter configuration
-        // (first beat).
-        if (beat_valid && ib_reg == 6'd0) begin
+        // (first beat). Loaded in every cycle that could carry a first
+        // beat, accepted or not: the only reader (mac_hit) is gated by a_v
+        // and a_oh[0], the cycle after an accepted first beat, so no
+        // beat_valid in the ~30 enables (iCE40 timing: s_axis_tvalid ->
+        // these enables was a critical path).
+        if (ib_reg == 6'd0) begin
             a_promisc <= cfg_promisc;
             a_macv   <= cfg_mac_valid;
             a_meq <= {beat_data[47:40] == cfg_mac[151:144], beat_data[39:32] == cfg_mac[159:152],

@@ -264,7 +264,11 @@ module fs_parser (
 
     // Pre-decodes are loaded only on the beats that can use them: in
     // simulation the wide compares then run a few times per frame, not
-    // every cycle; in hardware they are clock enables.
+    // every cycle; in hardware they are clock enables. Like the beat copies
+    // below, they load whether or not the beat is accepted (beat_valid is
+    // not in their enables, which it reached through long iCE40 routes):
+    // every reader is gated by a_v, the cycle after an accepted beat, whose
+    // load used that beat.
     // (in_v: beat_valid & ~ib_reg[5]; early: beats 0..3; written out in
     // the conditions below so that a simulator evaluates them only there)
     // Extension-header pre-decodes: beats 6..31 of an IPv6 frame whose
@@ -289,7 +293,7 @@ module fs_parser (
         // step 1: fewer than 14 bytes (only read when this beat ends the parse)
         a_short  <= (ib == 5'd0) | ((ib == 5'd1) & ~beat_keep[5]);
         // Ethernet and the fixed IP header words (beats 1..3).
-        if (beat_valid && ib_reg[5:2] == 4'd0) begin
+        if (ib_reg[5:2] == 4'd0) begin
             a_et01   <= et_class({beat_data[7:0], beat_data[15:8]});
             a_et45   <= et_class({beat_data[39:32], beat_data[47:40]});
             a_v4ok2  <= v4_word_ok(beat_data[23:16], {beat_data[39:32], beat_data[47:42]});
@@ -304,7 +308,7 @@ module fs_parser (
             a_c7     <= nh_class(beat_data[63:56]);
         end
         // Extension headers (the first one starts at byte 54 at the earliest).
-        if (beat_valid && !ib_reg[5] && ib_reg[4:0] >= 5'd6 && v6 && w_live) begin
+        if (!ib_reg[5] && ib_reg[4:0] >= 5'd6 && v6 && w_live) begin
             a_x6f01  <= v6_frag({beat_data[7:0], beat_data[15:11], beat_data[8]});
             a_x6f45  <= v6_frag({beat_data[39:32], beat_data[47:43], beat_data[40]});
             a_c2     <= nh_class(beat_data[23:16]);
@@ -316,11 +320,7 @@ module fs_parser (
             a_z3     <= beat_data[31:24] == 8'd0;
         end
         // Destination MAC, byte by byte, and the filter configuration
-        // (first beat). Loaded in every cycle that could carry a first
-        // beat, accepted or not: the only reader (mac_hit) is gated by a_v
-        // and a_oh[0], the cycle after an accepted first beat, so no
-        // beat_valid in the ~30 enables (iCE40 timing: s_axis_tvalid ->
-        // these enables was a critical path).
+        // (first beat; read by mac_hit behind a_v and a_oh[0]).
         if (ib_reg == 6'd0) begin
             a_promisc <= cfg_promisc;
             a_macv   <= cfg_mac_valid;

@@ -167,144 +167,12 @@ module fs_toeplitz #(
             /* verilator lint_off UNUSEDSIGNAL */
             wire unused_kport = ^{kw_en, kw_part, kw_word, kw_strb, kw_data, kr_req, kr_part, kr_word};
             /* verilator lint_on UNUSEDSIGNAL */
-        end else if (KRAM) begin : g_keyram
-            // one-hot phase as in g_chunked below
-            reg  [CHUNKS-2:0] phase_reg;
-            wire [CHUNKS-1:0] phase = {phase_reg, req_valid};
-            reg  [1:0]        part_hold_reg;
-            wire [1:0]        cur_part = (PARTITIONS < 2) ? 2'd0 :
-                                         req_valid ? req_part : part_hold_reg;
-            wire              hashing = |phase;
-            // chunk index of this cycle, from the one-hot phase
-            wire [2:0]        cidx = {phase[4], phase[2] | phase[3], phase[1] | phase[3]};
-            always @(posedge clk) begin
-                if (rst)
-                    phase_reg <= {(CHUNKS-1){1'b0}};
-                else
-                    phase_reg <= phase[CHUNKS-2:0];
-                if (req_valid)
-                    part_hold_reg <= req_part;
-            end
-
-            // Key words: even_mem[{p, i}] = KEY(p) word 2i, odd_mem[{p, i}]
-            // = word 2i+1 (i < 5; the rest 0), value as the register reads.
-            localparam [319:0] KDEF = {`FS_REG_KEY_RESET_0, `FS_REG_KEY_RESET_1,
-                `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4,
-                `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7,
-                `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9};
-            // A hash read and a key write of the same word in one cycle
-            // read either value (a key written while hashing, see above),
-            // so no read-during-write bypass.
-            (* no_rw_check, ram_style = "block" *) reg [31:0] even_mem [0:31];
-            (* no_rw_check, ram_style = "block" *) reg [31:0] odd_mem  [0:31];
-            localparam KP = (PARTITIONS < 1) ? 1 : PARTITIONS;
-            reg [32*KP-1:0] word0_flat;     // word 0 of each partition
-            integer ii;
-            initial begin
-                for (ii = 0; ii < 32; ii = ii + 1) begin
-                    even_mem[ii] = (ii % 8 < 5) ? KDEF[319 - 64*(ii % 8) -: 32] : 32'd0;
-                    odd_mem[ii]  = (ii % 8 < 5) ? KDEF[287 - 64*(ii % 8) -: 32] : 32'd0;
-                end
-                for (ii = 0; ii < KP; ii = ii + 1)
-                    word0_flat[32*ii +: 32] = KDEF[319 -: 32];
-            end
-            integer lb;
-            always @(posedge clk)
-                if (kw_en) begin
-                    for (lb = 0; lb < 4; lb = lb + 1)
-                        if (kw_strb[lb]) begin
-                            if (!kw_word[0])
-                                even_mem[{kw_part, kw_word[3:1]}][8*lb +: 8] <= kw_data[8*lb +: 8];
-                            else
-                                odd_mem[{kw_part, kw_word[3:1]}][8*lb +: 8] <= kw_data[8*lb +: 8];
-                        end
-                    for (ii = 0; ii < KP; ii = ii + 1)
-                        for (lb = 0; lb < 4; lb = lb + 1)
-                            if (kw_word == 4'd0 && kw_part == ii[1:0] && kw_strb[lb])
-                                word0_flat[32*ii + 8*lb +: 8] <= kw_data[8*lb +: 8];
-                end
-
-            // Read ports: chunk c reads even word 2c+2 and odd word 2c+1;
-            // a host read takes a cycle that does not hash.
-            reg        kr_pend_reg, kr_ack_reg, kr_odd_reg;
-            reg [1:0]  kr_part_reg;
-            reg [2:0]  kr_idx_reg;
-            reg [31:0] even_q, odd_q;
-            wire       host_rd = kr_pend_reg && !hashing;
-            // one address per RAM (one read port each)
-            wire [4:0] even_ra = hashing ? {cur_part, cidx + 3'd1} : {kr_part_reg, kr_idx_reg};
-            wire [4:0] odd_ra  = hashing ? {cur_part, cidx} : {kr_part_reg, kr_idx_reg};
-            always @(posedge clk) begin
-                if (hashing || host_rd) begin
-                    even_q <= even_mem[even_ra];
-                    odd_q  <= odd_mem[odd_ra];
-                end
-                kr_ack_reg <= !rst && host_rd;
-                if (rst)
-                    kr_pend_reg <= 1'b0;
-                else if (kr_req)
-                    kr_pend_reg <= 1'b1;
-                else if (host_rd)
-                    kr_pend_reg <= 1'b0;
-                if (kr_req) begin
-                    kr_part_reg <= kr_part;
-                    kr_idx_reg  <= kr_word[3:1];
-                    kr_odd_reg  <= kr_word[0];
-                end
-            end
-            assign kr_ack  = kr_ack_reg;
-            assign kr_data = kr_odd_reg ? odd_q : even_q;
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire unused_keys = ^{keys, even_q[0]};
-            /* verilator lint_on UNUSEDSIGNAL */
-
-            // The chunk (registered, as in g_chunked) and the key word in
-            // front of this chunk's two: word 0 for chunk 0, else the even
-            // word the previous chunk read.
-            reg [CW-1:0]  in_sel_reg;
-            reg [31:0]    low_reg;
-            reg           sel_valid_reg, sel_first_reg, sel_last_reg;
-            function [CW-1:0] pick_in;
-                input [CHUNKS-1:0] ph; input [PW-1:0] v;
-                integer c;
-                begin
-                    pick_in = {CW{1'b0}};
-                    for (c = 0; c < CHUNKS; c = c + 1)
-                        pick_in = pick_in | ({CW{ph[c]}} & v[PW-1-CW*c -: CW]);
-                end
-            endfunction
-            always @(posedge clk) begin
-                if (hashing) begin
-                    in_sel_reg <= pick_in(phase, pad_in(req_data));
-                    low_reg    <= req_valid ? word0_flat[32*cur_part +: 32] : even_q;
-                end
-                sel_valid_reg <= !rst && hashing;
-                sel_first_reg <= phase[0];
-                sel_last_reg  <= phase[CHUNKS-1];
-            end
-            assign cur_in    = in_sel_reg;
-            assign cur_key   = {low_reg, odd_q, even_q[31:1]};
-            assign cur_valid = sel_valid_reg;
-            assign cur_first = sel_first_reg;
-            assign cur_last  = sel_last_reg;
-`ifndef SYNTHESIS
-            reg [IN_BITS-1:0] held_reg;
-            always @(posedge clk) begin
-                if (req_valid)
-                    held_reg <= req_data;
-                if (!rst && req_valid && (|phase_reg))
-                    $display("ERROR %m: hash request while busy at %0t", $time);
-                if (!rst && (|phase_reg) && req_data !== held_reg)
-                    $display("ERROR %m: req_data changed while being hashed at %0t", $time);
-                if (!rst && kr_req && kr_pend_reg)
-                    $display("ERROR %m: key read while one is pending at %0t", $time);
-            end
-`endif
         end else begin : g_chunked
             // one-hot phase: chunk c is consumed in cycle t + c; chunk 0
             // in the request cycle itself
             reg  [CHUNKS-2:0] phase_reg;
             wire [CHUNKS-1:0] phase = {phase_reg, req_valid};
+            wire              hashing = |phase;
             reg  [1:0]        part_hold_reg;   // the request's partition
             // constant 0 with one partition (no key mux, no flip-flops)
             wire [1:0]        cur_part = (PARTITIONS < 2) ? 2'd0 :
@@ -317,14 +185,13 @@ module fs_toeplitz #(
                 if (req_valid)
                     part_hold_reg <= req_part;
             end
-            // The selected chunk and key window are registered (the one-hot
-            // muxes and the AND/XOR array would be one long path on an
-            // iCE40 otherwise; each mux output packs with its flip-flop).
-            // Loaded only in hashing cycles, so a simulator evaluates the
-            // muxes (and the partition's key select) about CHUNKS times per
-            // frame. AND-OR muxes on the one-hot phase (no priority chain).
+            // The selected chunk is registered (the one-hot mux and the
+            // AND/XOR array would be one long path on an iCE40 otherwise;
+            // each mux output packs with its flip-flop), and so is its key
+            // window (below). Loaded only in hashing cycles, so a simulator
+            // evaluates the muxes about CHUNKS times per frame. AND-OR
+            // muxes on the one-hot phase (no priority chain).
             reg [CW-1:0]   in_sel_reg;
-            reg [CW+30:0]  key_sel_reg;
             reg            sel_valid_reg, sel_first_reg, sel_last_reg;
             function [CW-1:0] pick_in;
                 input [CHUNKS-1:0] ph; input [PW-1:0] v;
@@ -335,34 +202,126 @@ module fs_toeplitz #(
                         pick_in = pick_in | ({CW{ph[c]}} & v[PW-1-CW*c -: CW]);
                 end
             endfunction
-            function [CW+30:0] pick_key;
-                input [CHUNKS-1:0] ph; input [KW-1:0] v;
-                integer c;
-                begin
-                    pick_key = {(CW+31){1'b0}};
-                    for (c = 0; c < CHUNKS; c = c + 1)
-                        pick_key = pick_key | ({(CW+31){ph[c]}} & v[KW-1-CW*c -: CW+31]);
-                end
-            endfunction
             always @(posedge clk) begin
-                if (|phase) begin
-                    in_sel_reg  <= pick_in(phase, pad_in(req_data));
-                    key_sel_reg <= pick_key(phase, pad_key(keys, cur_part));
-                end
-                sel_valid_reg <= !rst && (|phase);
+                if (hashing)
+                    in_sel_reg <= pick_in(phase, pad_in(req_data));
+                sel_valid_reg <= !rst && hashing;
                 sel_first_reg <= phase[0];
                 sel_last_reg  <= phase[CHUNKS-1];
             end
-            assign kr_ack    = 1'b0;
-            assign kr_data   = 32'd0;
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire unused_kport = ^{kw_en, kw_part, kw_word, kw_strb, kw_data, kr_req, kr_part, kr_word};
-            /* verilator lint_on UNUSEDSIGNAL */
             assign cur_in    = in_sel_reg;
-            assign cur_key   = key_sel_reg;
             assign cur_valid = sel_valid_reg;
             assign cur_first = sel_first_reg;
             assign cur_last  = sel_last_reg;
+
+            if (KRAM) begin : g_kram
+                // Key words: even_mem[{p, i}] = KEY(p) word 2i, odd_mem[{p, i}]
+                // = word 2i+1 (i < 5; the rest 0), value as the register reads.
+                localparam [319:0] KDEF = {`FS_REG_KEY_RESET_0, `FS_REG_KEY_RESET_1,
+                    `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4,
+                    `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7,
+                    `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9};
+                // A hash read and a key write of the same word in one cycle
+                // read either value (a key written while hashing, see above),
+                // so no read-during-write bypass.
+                (* no_rw_check, ram_style = "block" *) reg [31:0] even_mem [0:31];
+                (* no_rw_check, ram_style = "block" *) reg [31:0] odd_mem  [0:31];
+                localparam KP = (PARTITIONS < 1) ? 1 : PARTITIONS;
+                reg [32*KP-1:0] word0_flat;     // word 0 of each partition
+                integer ii;
+                initial begin
+                    for (ii = 0; ii < 32; ii = ii + 1) begin
+                        even_mem[ii] = (ii % 8 < 5) ? KDEF[319 - 64*(ii % 8) -: 32] : 32'd0;
+                        odd_mem[ii]  = (ii % 8 < 5) ? KDEF[287 - 64*(ii % 8) -: 32] : 32'd0;
+                    end
+                    for (ii = 0; ii < KP; ii = ii + 1)
+                        word0_flat[32*ii +: 32] = KDEF[319 -: 32];
+                end
+                integer lb;
+                always @(posedge clk)
+                    if (kw_en) begin
+                        for (lb = 0; lb < 4; lb = lb + 1)
+                            if (kw_strb[lb]) begin
+                                if (!kw_word[0])
+                                    even_mem[{kw_part, kw_word[3:1]}][8*lb +: 8] <= kw_data[8*lb +: 8];
+                                else
+                                    odd_mem[{kw_part, kw_word[3:1]}][8*lb +: 8] <= kw_data[8*lb +: 8];
+                            end
+                        for (ii = 0; ii < KP; ii = ii + 1)
+                            for (lb = 0; lb < 4; lb = lb + 1)
+                                if (kw_word == 4'd0 && kw_part == ii[1:0] && kw_strb[lb])
+                                    word0_flat[32*ii + 8*lb +: 8] <= kw_data[8*lb +: 8];
+                    end
+
+                // Read ports: chunk c reads even word 2c+2 and odd word 2c+1;
+                // a host read takes a cycle that does not hash.
+                wire [2:0] cidx = {phase[4], phase[2] | phase[3], phase[1] | phase[3]};
+                reg        kr_pend_reg, kr_ack_reg, kr_odd_reg;
+                reg [1:0]  kr_part_reg;
+                reg [2:0]  kr_idx_reg;
+                reg [31:0] even_q, odd_q;
+                wire       host_rd = kr_pend_reg && !hashing;
+                // one address per RAM (one read port each)
+                wire [4:0] even_ra = hashing ? {cur_part, cidx + 3'd1} : {kr_part_reg, kr_idx_reg};
+                wire [4:0] odd_ra  = hashing ? {cur_part, cidx} : {kr_part_reg, kr_idx_reg};
+                always @(posedge clk) begin
+                    if (hashing || host_rd) begin
+                        even_q <= even_mem[even_ra];
+                        odd_q  <= odd_mem[odd_ra];
+                    end
+                    kr_ack_reg <= !rst && host_rd;
+                    if (rst)
+                        kr_pend_reg <= 1'b0;
+                    else if (kr_req)
+                        kr_pend_reg <= 1'b1;
+                    else if (host_rd)
+                        kr_pend_reg <= 1'b0;
+                    if (kr_req) begin
+                        kr_part_reg <= kr_part;
+                        kr_idx_reg  <= kr_word[3:1];
+                        kr_odd_reg  <= kr_word[0];
+                    end
+                end
+                assign kr_ack  = kr_ack_reg;
+                assign kr_data = kr_odd_reg ? odd_q : even_q;
+
+                // The key word in front of this chunk's two: word 0 for
+                // chunk 0, else the even word the previous chunk read.
+                reg [31:0] low_reg;
+                always @(posedge clk)
+                    if (hashing)
+                        low_reg <= req_valid ? word0_flat[32*cur_part +: 32] : even_q;
+                assign cur_key = {low_reg, odd_q, even_q[31:1]};
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire unused_keys = ^{keys, even_q[0]};
+                /* verilator lint_on UNUSEDSIGNAL */
+`ifndef SYNTHESIS
+                always @(posedge clk)
+                    if (!rst && kr_req && kr_pend_reg)
+                        $display("ERROR %m: key read while one is pending at %0t", $time);
+`endif
+            end else begin : g_kmux
+                // The key window of the chunk, from the KEY registers.
+                reg [CW+30:0] key_sel_reg;
+                function [CW+30:0] pick_key;
+                    input [CHUNKS-1:0] ph; input [KW-1:0] v;
+                    integer c;
+                    begin
+                        pick_key = {(CW+31){1'b0}};
+                        for (c = 0; c < CHUNKS; c = c + 1)
+                            pick_key = pick_key | ({(CW+31){ph[c]}} & v[KW-1-CW*c -: CW+31]);
+                    end
+                endfunction
+                always @(posedge clk)
+                    if (hashing)
+                        key_sel_reg <= pick_key(phase, pad_key(keys, cur_part));
+                assign cur_key = key_sel_reg;
+                assign kr_ack  = 1'b0;
+                assign kr_data = 32'd0;
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire unused_kport = ^{kw_en, kw_part, kw_word, kw_strb, kw_data, kr_req, kr_part, kr_word};
+                /* verilator lint_on UNUSEDSIGNAL */
+            end
 `ifndef SYNTHESIS
             reg [IN_BITS-1:0] held_reg;
             always @(posedge clk) begin

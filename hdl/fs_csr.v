@@ -115,10 +115,7 @@ module fs_csr #(
         (FLOW_ENABLE != 0) ? FLOW_SETS_LOG2[3:0] : 4'd0,
         3'd0, (FLOW_ENABLE != 0),
         TM_BITS[3:0], 1'b0, PARTITIONS[2:0]};
-    localparam [319:0] KEY_RESET = {`FS_REG_KEY_RESET_0, `FS_REG_KEY_RESET_1,
-        `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4,
-        `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7,
-        `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9};
+    localparam [319:0] KEY_RESET = `FS_REG_KEY_RESET_ALL;
 
 `ifndef SYNTHESIS
     initial

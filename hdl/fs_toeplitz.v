@@ -162,11 +162,6 @@ module fs_toeplitz #(
             assign cur_valid = req_valid;
             assign cur_first = 1'b1;
             assign cur_last  = 1'b1;
-            assign kr_ack    = 1'b0;
-            assign kr_data   = 32'd0;
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire unused_kport = ^{kw_en, kw_part, kw_word, kw_strb, kw_data, kr_req, kr_part, kr_word};
-            /* verilator lint_on UNUSEDSIGNAL */
         end else begin : g_chunked
             // one-hot phase: chunk c is consumed in cycle t + c; chunk 0
             // in the request cycle itself
@@ -217,10 +212,7 @@ module fs_toeplitz #(
             if (KRAM) begin : g_kram
                 // Key words: even_mem[{p, i}] = KEY(p) word 2i, odd_mem[{p, i}]
                 // = word 2i+1 (i < 5; the rest 0), value as the register reads.
-                localparam [319:0] KDEF = {`FS_REG_KEY_RESET_0, `FS_REG_KEY_RESET_1,
-                    `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4,
-                    `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7,
-                    `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9};
+                localparam [319:0] KDEF = `FS_REG_KEY_RESET_ALL;
                 // A hash read and a key write of the same word in one cycle
                 // read either value (a key written while hashing, see above),
                 // so no read-during-write bypass.
@@ -316,11 +308,6 @@ module fs_toeplitz #(
                     if (hashing)
                         key_sel_reg <= pick_key(phase, pad_key(keys, cur_part));
                 assign cur_key = key_sel_reg;
-                assign kr_ack  = 1'b0;
-                assign kr_data = 32'd0;
-                /* verilator lint_off UNUSEDSIGNAL */
-                wire unused_kport = ^{kw_en, kw_part, kw_word, kw_strb, kw_data, kr_req, kr_part, kr_word};
-                /* verilator lint_on UNUSEDSIGNAL */
             end
 `ifndef SYNTHESIS
             reg [IN_BITS-1:0] held_reg;
@@ -333,6 +320,17 @@ module fs_toeplitz #(
                     $display("ERROR %m: req_data changed while being hashed at %0t", $time);
             end
 `endif
+        end
+    endgenerate
+
+    // Without the key RAM (g_kram) the key ports are not used.
+    generate
+        if (!KRAM) begin : g_no_kram
+            assign kr_ack  = 1'b0;
+            assign kr_data = 32'd0;
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_kport = ^{kw_en, kw_part, kw_word, kw_strb, kw_data, kr_req, kr_part, kr_word};
+            /* verilator lint_on UNUSEDSIGNAL */
         end
     endgenerate
 

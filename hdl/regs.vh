@@ -6,6 +6,7 @@
 // FS_REG_<NAME>_<I>_STRIDE / _<I>_COUNT   per index, for 2-D arrays
 // FS_REG_<NAME>_LAST       address of the last element of an array
 // FS_REG_<NAME>_RESET      reset value (registers with one reset number)
+// FS_REG_<NAME>_RESET_<I> / _RESET_ALL   reset words (word 0 on top in _ALL)
 // FS_REG_<NAME>_<FIELD>_LSB / _WIDTH   field position
 `ifndef FS_REGS_VH
 `define FS_REGS_VH
@@ -146,6 +147,7 @@
 `define FS_REG_KEY_RESET_7 32'h8030F20C
 `define FS_REG_KEY_RESET_8 32'h6A42B73B
 `define FS_REG_KEY_RESET_9 32'hBEAC01FA
+`define FS_REG_KEY_RESET_ALL {`FS_REG_KEY_RESET_0, `FS_REG_KEY_RESET_1, `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4, `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7, `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9}
 
 // RW TABLE_SEL: Partition shown in the table windows
 `define FS_REG_TABLE_SEL 16'h0200

@@ -57,9 +57,10 @@ SIM_RT_LIB := $(SIM_RT_MDIR)/libverilated.a
 
 # -O3 and fast X handling: the model is for speed; assertions belong to lint
 # and Icarus. -fPIC so the archive links into PIE test binaries too.
+SIM_VM_OPT := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 SIM_VFLAGS_COMMON := --cc --build -j 2 -O3 --x-assign fast --x-initial fast --noassert \
 	-Wno-fatal -y $(SIM_HDL_DIR) -I$(SIM_HDL_DIR) \
-	-CFLAGS -fPIC -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"
+	-CFLAGS -fPIC -MAKEFLAGS "$(SIM_VM_OPT)"
 SIM_VFLAGS := $(SIM_VFLAGS_COMMON) --top-module $(SIM_TOP) $(SIM_PARAMS)
 SIM_TR_VFLAGS := $(SIM_VFLAGS) --trace-fst --prefix $(SIM_TR_PREFIX)
 SIM_BR_VFLAGS := $(SIM_VFLAGS_COMMON) --top-module $(SIM_BR_TOP)
@@ -90,7 +91,7 @@ $(SIM_STAMP): FORCE
 SIM_PGO          ?= $(if $(filter hdl,$(SIM_HDL_DIR)),1,0)
 SIM_TRAIN_CAPTURE := testdata/demo/many-protocols.pcap
 SIM_TRAIN_FRAMES  := $(SIM_OUT)/train_frames.bin
-SIM_VMAKE := $(MAKE) -C $(SIM_MDIR) -f V$(SIM_TOP).mk OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
+SIM_VMAKE := $(MAKE) -C $(SIM_MDIR) -f V$(SIM_TOP).mk $(SIM_VM_OPT)
 SIM_PGO_GEN := -fprofile-generate -fprofile-update=single
 SIM_PGO_USE := -fprofile-use -fprofile-partial-training -Wno-missing-profile
 
@@ -122,7 +123,7 @@ $(SIM_TR_MDIR)/$(SIM_TR_PREFIX)__ALL.a: $(SIM_HDL_SRCS) $(SIM_STAMP) sim/sim.mk
 # one (it then includes the FST writer): --cc without --exe leaves it unbuilt.
 $(SIM_RT_LIB): $(if $(SIM_TR_ARCHIVE),$(SIM_TR_ARCHIVE),$(SIM_MDIR)/V$(SIM_TOP)__ALL.a)
 	$(MAKE) -j2 -C $(SIM_RT_MDIR) -f $(if $(SIM_TR_ARCHIVE),$(SIM_TR_PREFIX),V$(SIM_TOP)).mk \
-		OPT_FAST=-O2 OPT_GLOBAL=-O2 USER_CPPFLAGS=-fPIC $(SIM_VL_GLOBALS)
+		$(SIM_VM_OPT) USER_CPPFLAGS=-fPIC $(SIM_VL_GLOBALS)
 	cd $(SIM_RT_MDIR) && rm -f libverilated.a && ar rcs libverilated.a $(SIM_VL_GLOBALS)
 
 # The bridge model: no parameters, no tracing.

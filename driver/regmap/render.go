@@ -195,6 +195,7 @@ func (m *Map) RenderVerilog() []byte {
 	p("// FS_REG_<NAME>_<I>_STRIDE / _<I>_COUNT   per index, for 2-D arrays\n")
 	p("// FS_REG_<NAME>_LAST       address of the last element of an array\n")
 	p("// FS_REG_<NAME>_RESET      reset value (registers with one reset number)\n")
+	p("// FS_REG_<NAME>_RESET_<I> / _RESET_ALL   reset words (word 0 on top in _ALL)\n")
 	p("// FS_REG_<NAME>_<FIELD>_LSB / _WIDTH   field position\n")
 	p("`ifndef FS_REGS_VH\n`define FS_REGS_VH\n\n")
 	for _, r := range m.Registers {
@@ -218,6 +219,14 @@ func (m *Map) RenderVerilog() []byte {
 		}
 		for i, w := range r.ResetWords {
 			p("`define %s_RESET_%d 32'h%08X\n", n, i, w)
+		}
+		if len(r.ResetWords) > 0 {
+			// every word at once, word 0 in the top 32 bits
+			words := make([]string, len(r.ResetWords))
+			for i := range r.ResetWords {
+				words[i] = fmt.Sprintf("`%s_RESET_%d", n, i)
+			}
+			p("`define %s_RESET_ALL {%s}\n", n, strings.Join(words, ", "))
 		}
 		for _, f := range r.Fields {
 			p("`define %s_%s_LSB %d\n", n, f.Name, f.LSB)

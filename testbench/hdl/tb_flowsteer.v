@@ -223,10 +223,7 @@ module tb_flowsteer;
     reg [31:0] tmp, caps_want;
     integer kr_n;
     // the default key (KEY(p) word w in [319-32w -: 32]), from regs.vh
-    localparam [319:0] KEY_DEFAULT = {`FS_REG_KEY_RESET_0, `FS_REG_KEY_RESET_1,
-        `FS_REG_KEY_RESET_2, `FS_REG_KEY_RESET_3, `FS_REG_KEY_RESET_4,
-        `FS_REG_KEY_RESET_5, `FS_REG_KEY_RESET_6, `FS_REG_KEY_RESET_7,
-        `FS_REG_KEY_RESET_8, `FS_REG_KEY_RESET_9};
+    localparam [319:0] KEY_DEFAULT = `FS_REG_KEY_RESET_ALL;
     reg        has_commit, bank0;
     initial begin
         awvalid = 0; wvalid = 0; bready = 0; arvalid = 0; rready = 0;

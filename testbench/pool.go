@@ -16,8 +16,8 @@ import (
 // Pool runs one stream of frames through several Benches at once: each a
 // whole simulated device (its own Verilated model, driver and reference
 // model), programmed the same way. Every Run splits its frames into
-// contiguous parts, one per bench, and runs the parts in parallel; each
-// bench first catches up with the changes that came before its part, so
+// contiguous parts of about equal simulation time, one per bench, and runs
+// the parts in parallel; each bench first catches up with the changes that came before its part, so
 // every frame meets the tables it would meet on one device. The decision of
 // a frame then depends only on the frame and the tables in force, which is
 // why a pool needs flow state off (with it, a frame's decision depends on
@@ -109,7 +109,8 @@ func (p *Pool) Close() error {
 }
 
 // Run sends frames (numbered on from the frames already done) through the
-// pool, applying each change before its frame, as Bench.Run does.
+// pool, applying each change before its frame, as Bench.Run does. The
+// frames are split into one contiguous part per bench (splitByCycles).
 func (p *Pool) Run(frames [][]byte, changes []Change) error {
 	if len(p.benches) == 1 {
 		b := p.benches[0]
@@ -136,11 +137,11 @@ func (p *Pool) Run(frames [][]byte, changes []Change) error {
 	n := len(p.benches)
 	errs := make([]error, n)
 	models := make([]time.Duration, n)
+	bounds := splitByCycles(frames, n)
 	var wg sync.WaitGroup
 	t0 := time.Now()
 	for k, b := range p.benches {
-		lo := len(frames) * k / n
-		hi := len(frames) * (k + 1) / n
+		lo, hi := bounds[k], bounds[k+1]
 		if lo == hi {
 			continue
 		}
@@ -172,6 +173,32 @@ func (p *Pool) Run(frames [][]byte, changes []Change) error {
 	}
 	p.done = end
 	return nil
+}
+
+// splitByCycles cuts frames into n contiguous parts of about equal
+// simulation time: bounds[k]..bounds[k+1] is part k. A simulator spends one
+// cycle per 8-byte beat plus about one between frames, so parts are cut at
+// equal shares of that cost; equal frame counts would leave the simulator
+// with the longer frames running alone at the end of every chunk.
+func splitByCycles(frames [][]byte, n int) []int {
+	cost := func(f []byte) uint64 { return uint64(len(f)+7)/8 + 1 }
+	var total uint64
+	for _, f := range frames {
+		total += cost(f)
+	}
+	bounds := make([]int, n+1)
+	bounds[n] = len(frames)
+	var acc uint64
+	i := 0
+	for k := 1; k < n; k++ {
+		target := total * uint64(k) / uint64(n)
+		for i < len(frames) && acc+cost(frames[i])/2 < target {
+			acc += cost(frames[i])
+			i++
+		}
+		bounds[k] = i
+	}
+	return bounds
 }
 
 // runPart brings bench k to frame start (every change before it applied),

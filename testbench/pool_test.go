@@ -104,3 +104,45 @@ func TestPoolRefusesHistoryDependence(t *testing.T) {
 	_, err = NewPool(host.DefaultConfig(), Options{}, 0)
 	assert.Error(t, err)
 }
+
+// TestSplitByCycles: the parts are contiguous, cover every frame once, and
+// carry equal simulation cost to within one frame, also when the frame
+// sizes are skewed (60-byte frames, then 1500-byte ones: equal frame
+// counts would give one part 15 times the other's cycles).
+func TestSplitByCycles(t *testing.T) {
+	cost := func(f []byte) int { return (len(f)+7)/8 + 1 }
+	var skewed [][]byte
+	for i := 0; i < 1000; i++ {
+		skewed = append(skewed, make([]byte, 60))
+	}
+	for i := 0; i < 1000; i++ {
+		skewed = append(skewed, make([]byte, 1500))
+	}
+	uniform := make([][]byte, 7)
+	for i := range uniform {
+		uniform[i] = make([]byte, 64)
+	}
+	for _, tc := range []struct {
+		name   string
+		frames [][]byte
+		n      int
+	}{{"skewed/2", skewed, 2}, {"skewed/3", skewed, 3}, {"uniform/3", uniform, 3}, {"fewer frames than parts", uniform[:2], 3}, {"none", nil, 2}} {
+		b := splitByCycles(tc.frames, tc.n)
+		require.Len(t, b, tc.n+1, tc.name)
+		require.Equal(t, 0, b[0], tc.name)
+		require.Equal(t, len(tc.frames), b[tc.n], tc.name)
+		total, maxCost := 0, 0
+		for _, f := range tc.frames {
+			total += cost(f)
+			maxCost = max(maxCost, cost(f))
+		}
+		for k := 0; k < tc.n; k++ {
+			require.LessOrEqual(t, b[k], b[k+1], "%s: parts out of order", tc.name)
+			part := 0
+			for _, f := range tc.frames[b[k]:b[k+1]] {
+				part += cost(f)
+			}
+			assert.InDelta(t, float64(total)/float64(tc.n), float64(part), float64(maxCost), "%s: part %d", tc.name, k)
+		}
+	}
+}

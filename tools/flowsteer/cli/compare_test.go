@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/flowsteer/flowsteer/host"
 	"github.com/flowsteer/flowsteer/host/table"
+	"github.com/flowsteer/flowsteer/testbench"
 )
 
 // demoCapture is the capture bundled with the repository (testdata/demo).
@@ -86,9 +88,9 @@ func TestCosimStreamsAcrossChunks(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	want, err := os.ReadFile(sw)
 	require.NoError(t, err)
-	// One simulator, then three sharing every chunk (parts of 333 frames,
-	// so changes fall at part edges too).
-	for _, jobs := range []string{"1", "3"} {
+	// One simulator, then three sharing every chunk (parts of about 333
+	// frames, so changes fall at part edges too), then one per CPU.
+	for _, jobs := range []string{"1", "3", "0"} {
 		hw := filepath.Join(dir, "hw.tsv")
 		code, _, errs = run(t, "", append([]string{"cosim", capPath, "--config", cfgPath, "-o", hw, "--jobs", jobs}, changes...)...)
 		require.Equal(t, 0, code, errs)
@@ -167,7 +169,8 @@ func TestCosimCompareErrors(t *testing.T) {
 		{2, []string{"compare", capPath, "--backpressure", "sometimes"}},
 		{2, []string{"cosim", capPath, "--change", "nope"}},
 		{2, []string{"cosim", capPath, "--batch", "0"}},
-		{2, []string{"cosim", capPath, "--jobs", "0"}},
+		{2, []string{"cosim", capPath, "--jobs", "-1"}},
+		{2, []string{"cosim", capPath, "--jobs", "65"}},
 		{2, []string{"compare", capPath, "--jobs", "2", "--config", flowCfg}},
 		{1, []string{"compare", filepath.Join(dir, "missing.pcap")}},
 		{1, []string{"compare", capPath, "--config", filepath.Join(dir, "missing.yaml")}},
@@ -185,4 +188,18 @@ func TestCosimCompareErrors(t *testing.T) {
 		assert.Contains(t, out, "Examples:")
 		assert.Contains(t, out, "flowsteer "+name+" ")
 	}
+}
+
+// TestAutoJobs: --jobs 0 runs one simulator per CPU (capped) only when the
+// frames may be split between devices.
+func TestAutoJobs(t *testing.T) {
+	plain := &host.Config{}
+	flow := &host.Config{}
+	flow.FlowState.Enabled = true
+	assert.Equal(t, 2, autoJobs(plain, testbench.Options{}, 2))
+	assert.Equal(t, 1, autoJobs(plain, testbench.Options{}, 1))
+	assert.Equal(t, maxAutoJobs, autoJobs(plain, testbench.Options{}, 96))
+	assert.Equal(t, 1, autoJobs(flow, testbench.Options{}, 4), "flow state")
+	assert.Equal(t, 1, autoJobs(plain, testbench.Options{InFlightCommits: true}, 4), "in-flight commits")
+	assert.Equal(t, 1, autoJobs(plain, testbench.Options{FST: "x.fst"}, 4), "whole-run FST")
 }

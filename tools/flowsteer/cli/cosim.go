@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -36,7 +37,7 @@ func (f *cosimFlags) add(cmd *cobra.Command, defaultBP string) {
 	fl.Uint64Var(&f.seed, "seed", 1, "seed of the backpressure patterns")
 	fl.BoolVar(&f.viaLink, "link", false, "program the device through fs_link_bridge and the link protocol instead of the direct register port")
 	fl.IntVar(&f.batch, "batch", testbench.DefaultBatch, "frames per simulator call")
-	fl.IntVarP(&f.jobs, "jobs", "j", 1, "simulators run in parallel, each a whole device taking its share of every chunk of frames (flow state off, drained commits)")
+	fl.IntVarP(&f.jobs, "jobs", "j", 0, "simulators run in parallel, each a whole device taking its share of every chunk of frames (flow state off, drained commits, no --fst); 0: one per CPU, up to 8, when the run allows it, else one")
 }
 
 // cosimInput is what both commands load before touching the simulator. The
@@ -49,12 +50,31 @@ type cosimInput struct {
 	jobs    int
 }
 
-// pool builds the simulators (one unless --jobs).
-func (in *cosimInput) pool() (*testbench.Pool, error) {
-	if in.jobs > 1 && in.cfg.FlowState.Enabled {
-		return nil, usageError("--jobs %d: flow state is on, and then every frame's decision depends on all earlier ones (use one simulator)", in.jobs)
+// autoJobs is --jobs 0: one simulator per CPU (up to maxAutoJobs) when a
+// pool may split the run, else one.
+func autoJobs(cfg *host.Config, opts testbench.Options, cpus int) int {
+	if cfg.FlowState.Enabled || opts.InFlightCommits || opts.FST != "" {
+		return 1
 	}
-	return testbench.NewPool(in.cfg, in.opts, in.jobs)
+	return max(1, min(cpus, maxAutoJobs))
+}
+
+// maxAutoJobs caps --jobs 0: past a few simulators the capture reader, the
+// log merge and memory bandwidth, not the simulators, set the pace.
+const maxAutoJobs = 8
+
+// pool builds the simulators: --jobs of them, or with --jobs 0 one per CPU
+// when the run's decisions do not depend on history or timing (flow state
+// off, drained commits, no whole-run FST; testbench.NewPool), else one.
+func (in *cosimInput) pool() (*testbench.Pool, error) {
+	jobs := in.jobs
+	if jobs == 0 {
+		jobs = autoJobs(in.cfg, in.opts, runtime.NumCPU())
+	}
+	if jobs > 1 && in.cfg.FlowState.Enabled {
+		return nil, usageError("--jobs %d: flow state is on, and then every frame's decision depends on all earlier ones (use one simulator)", jobs)
+	}
+	return testbench.NewPool(in.cfg, in.opts, jobs)
 }
 
 // streamChunk is how many frames are read ahead of the simulator at a time:
@@ -71,8 +91,8 @@ func (f *cosimFlags) load(name, capPath string) (*cosimInput, error) {
 	if f.batch < 1 {
 		return nil, usageError("%s: --batch must be at least 1", name)
 	}
-	if f.jobs < 1 || f.jobs > 64 {
-		return nil, usageError("%s: --jobs must be 1..64", name)
+	if f.jobs < 0 || f.jobs > 64 {
+		return nil, usageError("%s: --jobs must be 0 (one per CPU) to 64", name)
 	}
 	changes, err := testbench.ParseChanges(f.changes)
 	if err != nil {

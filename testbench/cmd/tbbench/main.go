@@ -116,15 +116,9 @@ func run() error {
 	if *jobs > 1 && !*flowState {
 		// The same frames as flowsteer compare --jobs runs them: chunks of
 		// 64k frames, each split between the simulators.
-		var bestJ goRun
-		for r := 0; r < *runs; r++ {
-			g, err := runGoPool(cfg, frames, *batch, *jobs)
-			if err != nil {
-				return err
-			}
-			if r == 0 || g.wall < bestJ.wall {
-				bestJ = g
-			}
+		bestJ, err := fastest(*runs, func() (goRun, error) { return runGoPool(cfg, frames, *batch, *jobs) })
+		if err != nil {
+			return err
 		}
 		jFPS := float64(bestJ.frames) / bestJ.wall
 		fmt.Printf("  Go compare end to end, %d simulators in parallel (compare --jobs %d; its default on %d CPUs): %.0f frames/s, %.2fx one simulator, %.0f%% of the C++ harness; >= 300k: %s\n",
@@ -138,6 +132,21 @@ func run() error {
 		return runPerCapture(cfg, *capPath, *perMin, *batch, *runs, poolJobs)
 	}
 	return nil
+}
+
+// fastest calls run `runs` times and keeps the result with the least wall time.
+func fastest(runs int, run func() (goRun, error)) (goRun, error) {
+	var best goRun
+	for r := 0; r < runs; r++ {
+		g, err := run()
+		if err != nil {
+			return goRun{}, err
+		}
+		if r == 0 || g.wall < best.wall {
+			best = g
+		}
+	}
+	return best, nil
 }
 
 // runPerCapture runs each capture of dir alone through the Go side and
@@ -164,15 +173,9 @@ func runPerCapture(cfg *host.Config, dir string, minFrames, batch, runs, jobs in
 		for len(frames) < minFrames {
 			frames = append(frames, fr...)
 		}
-		var best goRun
-		for r := 0; r < runs; r++ {
-			g, err := runGo(cfg, frames, batch)
-			if err != nil {
-				return fmt.Errorf("%s: %w", filepath.Base(n), err)
-			}
-			if r == 0 || g.wall < best.wall {
-				best = g
-			}
+		best, err := fastest(runs, func() (goRun, error) { return runGo(cfg, frames, batch) })
+		if err != nil {
+			return fmt.Errorf("%s: %w", filepath.Base(n), err)
 		}
 		fps := float64(best.frames) / best.wall
 		if fps >= 300e3 {
@@ -180,15 +183,9 @@ func runPerCapture(cfg *host.Config, dir string, minFrames, batch, runs, jobs in
 		}
 		poolFPS := ""
 		if jobs > 1 {
-			var bestJ goRun
-			for r := 0; r < runs; r++ {
-				g, err := runGoPool(cfg, frames, batch, jobs)
-				if err != nil {
-					return fmt.Errorf("%s: %w", filepath.Base(n), err)
-				}
-				if r == 0 || g.wall < bestJ.wall {
-					bestJ = g
-				}
+			bestJ, err := fastest(runs, func() (goRun, error) { return runGoPool(cfg, frames, batch, jobs) })
+			if err != nil {
+				return fmt.Errorf("%s: %w", filepath.Base(n), err)
 			}
 			f := float64(bestJ.frames) / bestJ.wall
 			if f >= 300e3 {

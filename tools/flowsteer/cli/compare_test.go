@@ -172,6 +172,8 @@ func TestCosimCompareErrors(t *testing.T) {
 		{2, []string{"cosim", capPath, "--jobs", "-1"}},
 		{2, []string{"cosim", capPath, "--jobs", "65"}},
 		{2, []string{"compare", capPath, "--jobs", "2", "--config", flowCfg}},
+		{2, []string{"compare", capPath, "--jobs", "2", "--link", "--commit-in-flight"}},
+		{2, []string{"cosim", capPath, "--jobs", "2", "--fst", filepath.Join(dir, "w.fst")}},
 		{1, []string{"compare", filepath.Join(dir, "missing.pcap")}},
 		{1, []string{"compare", capPath, "--config", filepath.Join(dir, "missing.yaml")}},
 		{1, []string{"cosim", capPath, "--change", "999999:" + img}},

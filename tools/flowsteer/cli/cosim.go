@@ -71,8 +71,15 @@ func (in *cosimInput) pool() (*testbench.Pool, error) {
 	if jobs == 0 {
 		jobs = autoJobs(in.cfg, in.opts, runtime.NumCPU())
 	}
-	if jobs > 1 && in.cfg.FlowState.Enabled {
-		return nil, usageError("--jobs %d: flow state is on, and then every frame's decision depends on all earlier ones (use one simulator)", jobs)
+	if jobs > 1 {
+		switch {
+		case in.cfg.FlowState.Enabled:
+			return nil, usageError("--jobs %d: flow state is on, and then every frame's decision depends on all earlier ones (use one simulator)", jobs)
+		case in.opts.InFlightCommits:
+			return nil, usageError("--jobs %d: --commit-in-flight lets the pipeline's timing pick the switch frame (use one simulator)", jobs)
+		case in.opts.FST != "":
+			return nil, usageError("--jobs %d: --fst records one simulator's whole run (use one simulator)", jobs)
+		}
 	}
 	return testbench.NewPool(in.cfg, in.opts, jobs)
 }

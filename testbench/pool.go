@@ -17,8 +17,9 @@ import (
 // whole simulated device (its own Verilated model, driver and reference
 // model), programmed the same way. Every Run splits its frames into
 // contiguous parts of about equal simulation time, one per bench, and runs
-// the parts in parallel; each bench first catches up with the changes that came before its part, so
-// every frame meets the tables it would meet on one device. The decision of
+// the parts in parallel; each bench first catches up with the changes that
+// came before its part, so every frame meets the tables it would meet on
+// one device. The decision of
 // a frame then depends only on the frame and the tables in force, which is
 // why a pool needs flow state off (with it, a frame's decision depends on
 // every earlier frame) and drained commits (an in-flight commit's switch
@@ -53,13 +54,8 @@ func NewPool(cfg *host.Config, opts Options, n int) (*Pool, error) {
 		return nil, fmt.Errorf("testbench: a pool needs at least one simulator (got %d)", n)
 	}
 	if n > 1 {
-		switch {
-		case cfg.FlowState.Enabled:
-			return nil, errors.New("testbench: more than one simulator needs flow state off (a frame's decision then depends on every earlier frame)")
-		case opts.InFlightCommits:
-			return nil, errors.New("testbench: more than one simulator needs drained commits (no in-flight commits)")
-		case opts.FST != "":
-			return nil, errors.New("testbench: a whole-run FST needs one simulator")
+		if why := Unsplittable(cfg, opts); why != "" {
+			return nil, errors.New("testbench: more than one simulator: " + why)
 		}
 	}
 	p := &Pool{hwLog: opts.HWLog, swLog: opts.SWLog, applied: make([]int, n), logBuf: make([][2]*bytes.Buffer, n)}
@@ -89,6 +85,23 @@ func NewPool(cfg *host.Config, opts Options, n int) (*Pool, error) {
 		p.benches = append(p.benches, b)
 	}
 	return p, nil
+}
+
+// Unsplittable says why a run with this configuration and these options
+// needs one simulator, or "" when a Pool may split its frames: with flow
+// state on a frame's decision depends on every earlier frame, an in-flight
+// commit's switch frame on the pipeline's timing, and a whole-run FST
+// records one simulator.
+func Unsplittable(cfg *host.Config, opts Options) string {
+	switch {
+	case cfg.FlowState.Enabled:
+		return "flow state is on (a frame's decision then depends on every earlier frame)"
+	case opts.InFlightCommits:
+		return "in-flight commits (the pipeline's timing picks the switch frame)"
+	case opts.FST != "":
+		return "a whole-run FST records one simulator"
+	}
+	return ""
 }
 
 // Benches are the pool's benches (one per simulator).

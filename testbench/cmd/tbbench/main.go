@@ -113,22 +113,22 @@ func run() error {
 	fmt.Printf("  compare/C++: %.0f%% (target >= 50%%: %s); one simulator >= 300k frames/s: %s; %.1f cycles/frame\n",
 		100*ratio, cbenchpkg.OkMiss(ratio >= 0.5), cbenchpkg.OkMiss(endFPS >= 300e3), float64(best.cycles)/float64(best.frames))
 	fmt.Printf("  (fastest of %d alternating runs of each side)\n", *runs)
-	if *jobs > 1 && !*flowState {
+	poolJobs := *jobs // the pool's simulators; flow state needs one
+	if *flowState {
+		poolJobs = 1
+	}
+	if poolJobs > 1 {
 		// The same frames as flowsteer compare --jobs runs them: chunks of
 		// 64k frames, each split between the simulators.
-		bestJ, err := fastest(*runs, func() (goRun, error) { return runGoPool(cfg, frames, *batch, *jobs) })
+		bestJ, err := fastest(*runs, func() (goRun, error) { return runGoPool(cfg, frames, *batch, poolJobs) })
 		if err != nil {
 			return err
 		}
 		jFPS := float64(bestJ.frames) / bestJ.wall
 		fmt.Printf("  Go compare end to end, %d simulators in parallel (compare --jobs %d; its default on %d CPUs): %.0f frames/s, %.2fx one simulator, %.0f%% of the C++ harness; >= 300k: %s\n",
-			*jobs, *jobs, runtime.NumCPU(), jFPS, jFPS/endFPS, 100*jFPS/c.FramesPerS, cbenchpkg.OkMiss(jFPS >= 300e3))
+			poolJobs, poolJobs, runtime.NumCPU(), jFPS, jFPS/endFPS, 100*jFPS/c.FramesPerS, cbenchpkg.OkMiss(jFPS >= 300e3))
 	}
 	if *perCapture {
-		poolJobs := *jobs
-		if *flowState {
-			poolJobs = 1
-		}
 		return runPerCapture(cfg, *capPath, *perMin, *batch, *runs, poolJobs)
 	}
 	return nil

@@ -51,9 +51,9 @@ type cosimInput struct {
 }
 
 // autoJobs is --jobs 0: one simulator per CPU (up to maxAutoJobs) when a
-// pool may split the run, else one.
+// pool may split the run (testbench.Unsplittable), else one.
 func autoJobs(cfg *host.Config, opts testbench.Options, cpus int) int {
-	if cfg.FlowState.Enabled || opts.InFlightCommits || opts.FST != "" {
+	if testbench.Unsplittable(cfg, opts) != "" {
 		return 1
 	}
 	return max(1, min(cpus, maxAutoJobs))
@@ -63,23 +63,16 @@ func autoJobs(cfg *host.Config, opts testbench.Options, cpus int) int {
 // log merge and memory bandwidth, not the simulators, set the pace.
 const maxAutoJobs = 8
 
-// pool builds the simulators: --jobs of them, or with --jobs 0 one per CPU
-// when the run's decisions do not depend on history or timing (flow state
-// off, drained commits, no whole-run FST; testbench.NewPool), else one.
+// pool builds the simulators: --jobs of them, or with --jobs 0 as autoJobs
+// picks. Asking for several where they cannot split the run is a usage
+// error.
 func (in *cosimInput) pool() (*testbench.Pool, error) {
 	jobs := in.jobs
 	if jobs == 0 {
 		jobs = autoJobs(in.cfg, in.opts, runtime.NumCPU())
 	}
-	if jobs > 1 {
-		switch {
-		case in.cfg.FlowState.Enabled:
-			return nil, usageError("--jobs %d: flow state is on, and then every frame's decision depends on all earlier ones (use one simulator)", jobs)
-		case in.opts.InFlightCommits:
-			return nil, usageError("--jobs %d: --commit-in-flight lets the pipeline's timing pick the switch frame (use one simulator)", jobs)
-		case in.opts.FST != "":
-			return nil, usageError("--jobs %d: --fst records one simulator's whole run (use one simulator)", jobs)
-		}
+	if why := testbench.Unsplittable(in.cfg, in.opts); jobs > 1 && why != "" {
+		return nil, usageError("--jobs %d: this run needs one simulator: %s", jobs, why)
 	}
 	return testbench.NewPool(in.cfg, in.opts, jobs)
 }

@@ -20,10 +20,12 @@
 //     -flush-all-at (ignored by a core without a flow table, and by the
 //     model without flow state).
 //
-// Frames: the Ethernet-link-type captures of ../shared/traces (read with
-// pcapgo; other link types are skipped, up to -per-trace frames each), then
-// generated frames that reach every SPEC 2 branch and the 256-byte window
-// edges. Without ../shared only generated frames are written.
+// Frames: generated frames that reach every SPEC 2 branch and the 256-byte
+// window edges, then the Ethernet-link-type captures of ../shared/traces
+// (read with pcapgo; other link types are skipped, up to -per-trace frames
+// each). Without ../shared only generated frames are written. With -flow, a
+// frame of one of two established TCP connections goes before every third
+// frame, so the COMMIT meets established flows with or without captures.
 //
 // Output files in -out:
 //
@@ -142,7 +144,8 @@ func run(out, shared string, perTrace, maxBeats int, seed int64, opt options) er
 			return errors.New("-commit-at, -flush-tm-at and -flush-all-at must be in [0, 1)")
 		}
 	}
-	frames := generated(rand.New(rand.NewSource(seed)), opt.partitions)
+	frames, conns := generated(rand.New(rand.NewSource(seed)), opt.partitions)
+	nGenerated := len(frames)
 	beats := 0
 	for _, f := range frames {
 		beats += beatsOf(f)
@@ -176,6 +179,15 @@ func run(out, shared string, perTrace, maxBeats int, seed int64, opt options) er
 		}
 	} else {
 		fmt.Fprintln(os.Stderr, "vecgen: no shared directory, generated frames only")
+	}
+
+	if opt.flow {
+		// Established connections through the whole stream, so that some
+		// outlive the COMMIT in the flow table whatever the captures hold
+		// (random frames alone rarely repeat a flow).
+		before := len(frames)
+		frames = interleave(frames, conns, connEvery)
+		nGenerated += len(frames) - before
 	}
 
 	cfg := host.DefaultConfig()
@@ -296,7 +308,7 @@ func run(out, shared string, perTrace, maxBeats int, seed int64, opt options) er
 		return err
 	}
 	fmt.Printf("vecgen: %d frames (%d from %d captures), %d beats, %d register events -> %s\n",
-		len(frames), len(frames)-len(generated(rand.New(rand.NewSource(seed)), opt.partitions)), traces, nbeats, len(events), out)
+		len(frames), len(frames)-nGenerated, traces, nbeats, len(events), out)
 	if opt.flow {
 		fmt.Printf("vecgen: flow state %d x %d: %d hits, %d misses, %d evictions, %d flushed; "+
 			"%d FLOW_STATE frames kept their TM across the commit\n",
@@ -418,9 +430,28 @@ func readEthernet(path string, max int) ([][]byte, error) {
 	return frames, nil
 }
 
+// connEvery: with -flow, one frame in connEvery is a frame of an
+// established connection (generated's conns, in turn).
+const connEvery = 3
+
+// interleave puts conns[0], conns[1], ... (round robin) before every
+// every-th frame of frames.
+func interleave(frames, conns [][]byte, every int) [][]byte {
+	out := make([][]byte, 0, len(frames)+len(frames)/every+1)
+	for i, f := range frames {
+		if i%every == 0 && len(conns) > 0 {
+			out = append(out, conns[(i/every)%len(conns)])
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // generated returns frames that reach every SPEC 2 branch, the 256-byte
-// window and the beat boundaries, plus random mutations of them.
-func generated(rng *rand.Rand, partitions bool) [][]byte {
+// window and the beat boundaries, plus random mutations of them; and conns,
+// frames of two TCP connections, each in both directions (the same flow
+// to the model: the client side is the one with the larger port).
+func generated(rng *rand.Rand, partitions bool) (frames, conns [][]byte) {
 	var fs [][]byte
 	mac := []byte{0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2}
 	eth := func(etype uint16, payload []byte) []byte {
@@ -554,5 +585,11 @@ func generated(rng *rand.Rand, partitions bool) [][]byte {
 		}
 		fs = append(fs, f)
 	}
-	return fs
+	for i := 0; i < 2; i++ {
+		a, b := r4(), r4()
+		client := uint16(40000 + rng.Intn(20000))
+		conns = append(conns, eth(0x0800, ipv4(6, 0, a, b, ports(client, 443))),
+			eth(0x0800, ipv4(6, 0, b, a, ports(443, client))))
+	}
+	return fs, conns
 }
